@@ -1,0 +1,92 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/runtime.h"
+
+namespace aioconform::adapters {
+
+class subprocess;
+
+/// The protocol this client speaks (docs/adapter-protocol.md).
+inline constexpr std::string_view adapter_protocol = "aioconform.adapter/1";
+
+/// An adapter could not be started or did not introduce itself properly.
+class adapter_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct session_options {
+  std::chrono::milliseconds scenario_timeout{30000};  // per scenario, from request to answer
+  std::chrono::milliseconds start_timeout{30000};     // from spawn to the hello line
+};
+
+/// What became of one scenario.
+enum class run_status {
+  ok,               // the runtime ran it; `trace` is what it did
+  unsupported,      // the runtime lacks a feature; `trace` says which (end: unsupported)
+  error,            // the adapter answered that it could not run the scenario
+  runtime_failure,  // the adapter crashed, hung, or broke the protocol; it is restarted
+};
+
+std::string_view to_string(run_status status);
+
+struct run_result {
+  run_status status = run_status::runtime_failure;
+  nlohmann::json trace;  // ok/unsupported: a validated trace with runtime.name filled in
+  std::string message;   // error/runtime_failure: what happened, naming runtime and scenario
+};
+
+/// The adapter's hello line, checked.
+struct adapter_hello {
+  nlohmann::json runtime;             // the trace's runtime object, without name
+  std::vector<std::string> features;  // scenario features the runtime supports
+};
+
+/// A client of one adapter process speaking aioconform.adapter/1.
+///
+/// The adapter is started lazily and kept for many scenarios (interpreter start-up is paid
+/// once). Invariant: when a scenario ends in runtime_failure the process is gone, so the
+/// next scenario never reads a stale answer; it starts a fresh adapter. If starting fails,
+/// the session stays broken and every later scenario fails fast with the same reason.
+class adapter_session {
+ public:
+  explicit adapter_session(runtime_spec runtime, session_options options = {});
+  ~adapter_session();
+  adapter_session(const adapter_session&) = delete;
+  adapter_session& operator=(const adapter_session&) = delete;
+
+  const runtime_spec& runtime() const { return runtime_; }
+
+  /// Starts the adapter if it is not running and returns its hello.
+  /// Throws adapter_error, with the adapter's stderr tail, when it cannot.
+  const adapter_hello& start();
+
+  /// Sends one aioconform.scenario/1 document and waits for its answer.
+  /// Never throws for anything the adapter does.
+  run_result run(const nlohmann::json& scenario);
+
+  /// Asks the adapter to quit and reaps it.
+  void stop();
+
+ private:
+  run_result failure(std::string_view scenario, std::string_view what, bool with_stderr);
+  run_result check_answer(const nlohmann::json& answer, std::string_view scenario);
+
+  runtime_spec runtime_;
+  session_options options_;
+  std::unique_ptr<subprocess> process_;
+  std::optional<adapter_hello> hello_;
+  std::optional<std::string> broken_;  // why the adapter could not be started
+  long long next_id_ = 1;
+};
+
+}  // namespace aioconform::adapters
