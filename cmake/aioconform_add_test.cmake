@@ -10,5 +10,8 @@ function(aioconform_add_test name)
     AIOCONFORM_SOURCE_DIR="${AIOCONFORM_SOURCE_DIR}"
     AIOCONFORM_BINARY_DIR="${CMAKE_BINARY_DIR}")
   aioconform_set_warnings(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${ARG_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  # Discovered tests take their labels from the directory: gtest_discover_tests cannot
+  # pass a list-valued LABELS property through to the tests it generates.
+  set_property(DIRECTORY APPEND PROPERTY LABELS unit ${ARG_LABELS})
 endfunction()
