@@ -95,6 +95,8 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 # A task's repr names where its coroutine is running: this file and a line number, which
 # would change with every edit of the adapter. Normalised like addresses (trace.md).
 _SOURCE_LOCATION = re.compile(r"\S*aioconform_adapter\.py:\d+")
+# Real clock: seconds the hang watchdog waits beyond the scenario's horizon.
+WATCHDOG_SLACK_S = 2.0
 _DEBUG = bool(os.environ.get("AIOCONFORM_ADAPTER_DEBUG"))
 
 
@@ -244,6 +246,42 @@ class _VirtualLoopPyFutures(_VirtualLoop):
         return _futures._PyFuture(loop=self)
 
 
+def _logical_clock_loop(base, unit):
+    """A real-clock loop class (uvloop) that also keeps a logical clock, in units.
+
+    Events are stamped with the deadline of the last timer that fired rather than with
+    the real elapsed time, so that a loaded machine, which can only make timers late,
+    never changes a trace. asyncio promises only that a timer never fires early: that
+    is checked on the real clock and, if broken, recorded as a report event."""
+
+    class _LogicalClockLoop(base):
+        def _aioc_reset(self, run):
+            self._aioc_run = run
+            self._aioc_logical = 0
+
+        # uvloop's call_at delegates to call_later, so call_later is the one primitive.
+        def call_later(self, delay, callback, *args, context=None):
+            steps = max(0, int(round(delay / unit)))
+            return super().call_later(delay, self._aioc_fire, self._aioc_logical + steps,
+                                      self.time() + delay, callback, args, context=context)
+
+        def call_at(self, when, callback, *args, context=None):
+            return self.call_later(when - self.time(), callback, *args, context=context)
+
+        def _aioc_call_later_unlogged(self, delay, callback):
+            return super().call_later(delay, callback)
+
+        def _aioc_fire(self, logical_when, real_when, callback, args):
+            # uvloop's clock has millisecond resolution: allow one tick of rounding.
+            if self.time() + 0.001 < real_when:
+                self._aioc_run.rec("(loop)", "report", message="a timer fired before its deadline")
+            if logical_when > self._aioc_logical:
+                self._aioc_logical = logical_when
+            callback(*args)
+
+    return _LogicalClockLoop
+
+
 class _Policy(asyncio.DefaultEventLoopPolicy):
     def __init__(self, adapter):
         super().__init__()
@@ -308,7 +346,6 @@ class Run(object):
         self.counters = {}
         self.asyncio_events = {}
         self.loop = None
-        self.t0 = 0.0
         self.declared = {}
         for n in sc.get("exceptions") or ():
             self.declared[n] = type(str(n), (Exception,), {"__module__": "aioconform.scenario"})
@@ -320,7 +357,7 @@ class Run(object):
     # ---- time, recording ------------------------------------------------------------
     def now(self):
         if self.real:
-            return int(round((self.loop.time() - self.t0) / self.unit))
+            return self.loop._aioc_logical
         return int(self.loop._aioc_now)
 
     def dur(self, d):
@@ -362,7 +399,7 @@ class Run(object):
         if self.phase == "run":
             self.on_hang()
         self.loop.stop()
-        self.loop.call_later(self.unit, self.on_watchdog)
+        self.loop._aioc_call_later_unlogged(self.unit, self.on_watchdog)
 
     # ---- the loop's exception handler ---------------------------------------------
     def on_exception(self, loop, context):
@@ -643,8 +680,11 @@ class Run(object):
         for n in self.event_names:
             self.asyncio_events[n] = asyncio.Event()
         if self.real:
-            self.t0 = loop.time()
-            loop.call_later(self.horizon * self.unit, self.on_watchdog)
+            loop._aioc_reset(self)
+            # Unlogged, so that the watchdog never moves the logical clock; the slack keeps
+            # a loaded machine's late timers from being taken for a hang.
+            loop._aioc_call_later_unlogged(self.horizon * self.unit + WATCHDOG_SLACK_S,
+                                           self.on_watchdog)
 
     async def run_steps(self, ctx, steps, prefix):
         ops = self.OPS
@@ -1194,13 +1234,13 @@ class Adapter(object):
         else:
             self._inner_factory = None
         if self.real:
-            base_loop = self.uvloop.Loop
+            logical = _logical_clock_loop(self.uvloop.Loop, self.unit_ms / 1000.0)
             if self.tasks == "python":
-                class _UvLoop(base_loop):
+                class _UvLoop(logical):
                     def create_future(self):
                         return _futures._PyFuture(loop=self)
             else:
-                class _UvLoop(base_loop):
+                class _UvLoop(logical):
                     pass
             self.loop_class = _UvLoop
             loop_name = "uvloop %s" % getattr(self.uvloop, "__version__", "?")
