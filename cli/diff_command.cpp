@@ -10,6 +10,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/command.h"
+#include "cli/corpus_options.h"
 #include "cli/golden_store.h"
 #include "cli/reproduce_command.h"
 #include "cli/trace_difference.h"
@@ -95,11 +96,8 @@ command add_diff_command(CLI::App& parent, const cli_context& /*context*/) {
       "object. Exit status: 0 same behaviour, 1 some scenarios differ, 2 bad input.");
   app->add_option("RUNTIME_A", options->runtime_a, "First runtime")->required();
   app->add_option("RUNTIME_B", options->runtime_b, "Second runtime")->required();
-  app->add_option("--scenarios", options->scenarios,
-                  "Only scenarios whose name matches this glob, e.g. 'gather/*'")
-      ->capture_default_str();
-  app->add_option("--golden", options->golden,
-                  "Golden directory (default: ./golden, else the source tree's)");
+  add_scenarios_option(*app, options->scenarios);
+  add_golden_option(*app, options->golden);
   return {app, [options] { return diff(*options); }};
 }
 

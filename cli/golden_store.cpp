@@ -13,6 +13,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "adapters/natural_order.h"
 #include "format/format_error.h"
 #include "format/scenario_codec.h"
 
@@ -102,7 +103,7 @@ std::vector<std::string> golden_store::trace_runtimes() const {
   for (const auto& entry : fs::directory_iterator(root_ / "traces", ec)) {
     if (entry.is_directory(ec)) runtimes.push_back(entry.path().filename().string());
   }
-  std::sort(runtimes.begin(), runtimes.end());
+  std::sort(runtimes.begin(), runtimes.end(), adapters::natural_less);
   return runtimes;
 }
 

@@ -12,6 +12,7 @@
 #include "adapters/adapter_session.h"
 #include "cli/cli_error.h"
 #include "cli/command.h"
+#include "cli/corpus_options.h"
 #include "cli/golden_store.h"
 #include "cli/parallel_for.h"
 #include "cli/reproduce_command.h"
@@ -187,15 +188,10 @@ command add_record_command(CLI::App& parent, const cli_context& context) {
   app->add_option("--runtime", options->runtimes,
                   "Runtime to record (repeatable; default: every runtime 'aioconform runtimes' "
                   "lists)");
-  app->add_option("--scenarios", options->scenarios,
-                  "Only scenarios whose name matches this glob, e.g. 'gather/*'")
-      ->capture_default_str();
-  app->add_option("--golden", options->golden,
-                  "Golden directory (default: ./golden, else the source tree's)");
+  add_scenarios_option(*app, options->scenarios);
+  add_golden_option(*app, options->golden);
   app->add_flag("--update", options->update, "Replace goldens that differ");
-  app->add_option("--jobs,-j", options->jobs, "Runtimes recorded in parallel")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_jobs_option(*app, options->jobs, "Runtimes recorded in parallel");
   add_timeout_option(*app, options->timeout);
   app->add_option("--config", options->config, "Runtime configuration file");
   return {app, [options, context] { return record(*options, context); }};

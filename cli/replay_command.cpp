@@ -16,6 +16,7 @@
 #include "adapters/adapter_session.h"
 #include "cli/cli_error.h"
 #include "cli/command.h"
+#include "cli/corpus_options.h"
 #include "cli/golden_store.h"
 #include "cli/parallel_for.h"
 #include "cli/reproduce_command.h"
@@ -249,14 +250,9 @@ command add_replay_command(CLI::App& parent, const cli_context& context) {
   app->add_option("--runtime", options->runtimes,
                   "Runtime to check (repeatable; default: every installed runtime that has "
                   "goldens)");
-  app->add_option("--scenarios", options->scenarios,
-                  "Only scenarios whose name matches this glob, e.g. 'gather/*'")
-      ->capture_default_str();
-  app->add_option("--golden", options->golden,
-                  "Golden directory (default: ./golden, else the source tree's)");
-  app->add_option("--jobs,-j", options->jobs, "Runtimes checked in parallel")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_scenarios_option(*app, options->scenarios);
+  add_golden_option(*app, options->golden);
+  add_jobs_option(*app, options->jobs, "Runtimes checked in parallel");
   app->add_flag("--skip-missing", options->skip_missing,
                 "A --runtime that is not installed is skipped (exit 77 when nothing is left) "
                 "instead of being an error");
