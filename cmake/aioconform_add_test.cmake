@@ -9,6 +9,8 @@ function(aioconform_add_test name)
   target_compile_definitions(${name} PRIVATE
     AIOCONFORM_SOURCE_DIR="${AIOCONFORM_SOURCE_DIR}"
     AIOCONFORM_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  # Test-only helpers are included as "tests/<folder>/<helper>.h".
+  target_include_directories(${name} PRIVATE ${AIOCONFORM_SOURCE_DIR})
   aioconform_set_warnings(${name})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
   # Discovered tests take their labels from the directory: gtest_discover_tests cannot
