@@ -226,6 +226,16 @@ std::vector<interpreter_candidate> find_interpreters(const discovery_options& op
       add_candidate(out, seen, fs::path(dir) / name, "PATH", fmt::format("PATH {}", dir));
     }
   }
+  // pyenv installed but its shims not on PATH (a non-interactive shell that never ran
+  // `pyenv init`): its versions still count, after everything PATH names.
+  if (!options.pyenv_root.empty()) {
+    std::error_code ec;
+    const fs::path root(options.pyenv_root);
+    if (fs::is_directory(root / "versions", ec) &&
+        !pyenv_roots_done.contains(fs::weakly_canonical(root, ec).string())) {
+      add_pyenv_versions(out, seen, root);
+    }
+  }
   return out;
 }
 

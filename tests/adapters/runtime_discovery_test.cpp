@@ -99,6 +99,28 @@ TEST_F(discovery, recognises_pyenv_shims_without_pyenv_root) {
   EXPECT_EQ(found.front().source, "pyenv");
 }
 
+TEST_F(discovery, finds_pyenv_versions_after_path_when_its_shims_are_not_on_path) {
+  // A non-interactive shell that never ran `pyenv init`: PATH lacks the shims.
+  options.path = (dir / "system").string();
+  const auto found = find_interpreters(options);
+  std::vector<std::string> paths;
+  for (const auto& candidate : found) paths.push_back(candidate.path);
+  const fs::path pyenv = dir / "pyenv/versions";
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       (dir / "system/python3").string(),
+                       (pyenv / "3.12.1/bin/python3").string(),
+                       (pyenv / "3.11.7/bin/python3").string(),
+                       (pyenv / "3.8.18/bin/python3").string(),
+                       (pyenv / "2.7.18/bin/python").string(),
+                   }));
+  // so the system 3.11 is cpython-3.11, and pyenv's 3.11.7 is shadowed by it
+  const auto result = discover_runtimes(options);
+  EXPECT_EQ(named(result.runtimes, "cpython-3.11").command.front(),
+            (dir / "system/python3").string());
+  EXPECT_EQ(named(result.runtimes, "cpython-3.12").command.front(),
+            (pyenv / "3.12.1/bin/python3").string());
+}
+
 TEST_F(discovery, names_runtimes_and_lets_the_first_on_path_win) {
   const auto found = discover_runtimes(options);
   EXPECT_EQ(names(found.runtimes),
