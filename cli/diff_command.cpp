@@ -57,21 +57,13 @@ exit_code diff(const diff_options& options) {
   std::set_difference(names_b.begin(), names_b.end(), names_a.begin(), names_a.end(),
                       std::back_inserter(only_b));
 
-  const std::size_t width = std::max(a.size(), b.size()) + 1;
   std::vector<std::string> reports;
   for (const auto& name : common) {
     const auto trace_a = format::load_json_file(store.trace_path(a, name));
     const auto trace_b = format::load_json_file(store.trace_path(b, name));
     const auto found = first_behaviour_difference(trace_a, trace_b);
     if (!found) continue;
-    std::string text =
-        fmt::format("{}\n  first difference at {}:\n    {:<{}} {}\n    {:<{}} {}", name,
-                    found->where, a + ":", width, found->a, b + ":", width, found->b);
-    if (found->element_a) {
-      text += fmt::format("\n  in the {}:\n    {:<{}} {}\n    {:<{}} {}",
-                          found->where.starts_with("events") ? "event" : "report", a + ":", width,
-                          *found->element_a, b + ":", width, *found->element_b);
-    }
+    std::string text = name + "\n  " + describe_behaviour_difference(*found, a, b, 2);
     reports.push_back(std::move(text));
   }
 

@@ -138,8 +138,9 @@ void replay_runtime(runtime_replay& entry, const golden_store& store, const repl
       ++(result.status == adapters::run_status::unsupported ? entry.unsupported : entry.reproduced);
       continue;
     }
-    entry.differences.push_back(fmt::format("{}  {}\n    {}\n    reproduce: {}", runtime.name, name,
-                                            describe_line_difference(golden, now, 6), reproduce));
+    entry.differences.push_back(
+        fmt::format("{}  {}\n    {}\n    reproduce: {}", runtime.name, name,
+                    describe_golden_difference(golden, result.trace, now, 4), reproduce));
   }
   const auto seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -119,4 +119,47 @@ std::optional<behaviour_difference> first_behaviour_difference(const nlohmann::j
   return found;
 }
 
+std::string describe_behaviour_difference(const behaviour_difference& found,
+                                          const std::string& label_a, const std::string& label_b,
+                                          std::size_t indent) {
+  const std::string pad(indent, ' ');
+  const std::string inner(indent + 2, ' ');
+  const std::size_t width = std::max(label_a.size(), label_b.size()) + 1;
+  std::string text =
+      fmt::format("first difference at {}:\n{}{:<{}} {}\n{}{:<{}} {}", found.where, inner,
+                  label_a + ":", width, found.a, inner, label_b + ":", width, found.b);
+  if (found.element_a) {
+    text +=
+        fmt::format("\n{}in the {}:\n{}{:<{}} {}\n{}{:<{}} {}", pad,
+                    found.where.starts_with("events") ? "event" : "report", inner, label_a + ":",
+                    width, *found.element_a, inner, label_b + ":", width, *found.element_b);
+  }
+  return text;
+}
+
+std::string describe_golden_difference(std::string_view golden_text, const nlohmann::json& now,
+                                       std::string_view now_text, std::size_t indent) {
+  const nlohmann::json golden = nlohmann::json::parse(golden_text, nullptr, false);
+  if (golden.is_discarded() || !golden.is_object() || !now.is_object()) {
+    return describe_line_difference(golden_text, now_text, indent);
+  }
+  const std::string pad(indent, ' ');
+  std::string text;
+  const auto golden_runtime = golden.value("runtime", nlohmann::json::object());
+  const auto now_runtime = now.value("runtime", nlohmann::json::object());
+  if (golden_runtime != now_runtime) {
+    text = fmt::format(
+        "the runtime itself changed since the golden was recorded:\n{}  golden: {}\n{}  now:    "
+        "{}\n{}",
+        pad, format::canonical_compact(golden_runtime), pad, format::canonical_compact(now_runtime),
+        pad);
+  }
+  if (const auto found = first_behaviour_difference(golden, now)) {
+    return text + describe_behaviour_difference(*found, "golden", "now", indent);
+  }
+  return text +
+         "the behaviour is the same; only the runtime's identity differs (re-record with "
+         "--update if this runtime is the one to keep goldens for)";
+}
+
 }  // namespace aioconform::cli

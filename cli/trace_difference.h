@@ -41,4 +41,19 @@ struct behaviour_difference {
 std::optional<behaviour_difference> first_behaviour_difference(const nlohmann::json& a,
                                                                const nlohmann::json& b);
 
+/// For people: "first difference at WHERE:" then each side's value labelled `label_a` and
+/// `label_b`, and the whole event (or report) around it when there is one; every line after
+/// the first indented by `indent` spaces.
+std::string describe_behaviour_difference(const behaviour_difference& found,
+                                          const std::string& label_a, const std::string& label_b,
+                                          std::size_t indent);
+
+/// Why a re-run trace is not its golden, for `replay`: says first when the runtime itself
+/// changed (another interpreter version, loop or task implementation than the one that
+/// recorded the golden), then the first behaviour difference, or that behaviour is the same
+/// and only the runtime's identity differs. Falls back to the first differing line when the
+/// golden is not JSON.
+std::string describe_golden_difference(std::string_view golden_text, const nlohmann::json& now,
+                                       std::string_view now_text, std::size_t indent);
+
 }  // namespace aioconform::cli

@@ -244,7 +244,10 @@ TEST_F(aioconform_command, replay_checks_goldens_and_explains_differences) {
   EXPECT_EQ(regression.code, 1) << regression.out;
   EXPECT_TRUE(contains(regression.out, "REGRESSION: 2 golden traces no longer reproduce"))
       << regression.out;
-  EXPECT_TRUE(contains(regression.out, "first difference at line 5:")) << regression.out;
+  EXPECT_TRUE(contains(regression.out,
+                       "first difference at events[1].t:\n      golden: 0\n"
+                       "      now:    1\n"))
+      << regression.out;
   EXPECT_TRUE(
       contains(regression.out, "golden: {\"ev\":\"exit\",\"outcome\":{\"result\":null},\"t\":0,"))
       << regression.out;
@@ -252,6 +255,18 @@ TEST_F(aioconform_command, replay_checks_goldens_and_explains_differences) {
                        "now:    {\"ev\":\"exit\",\"outcome\":{\"result\":null},"
                        "\"t\":1,"))
       << regression.out;
+  EXPECT_FALSE(contains(regression.out, "the runtime itself changed")) << regression.out;
+
+  // A new interpreter version that behaves the same: still not the golden, but said so.
+  const std::string upgraded = config("upgraded.json", {{"fake", "upgraded"}});
+  const auto identity = run({"replay", "--runtime", "fake", "--config", upgraded});
+  EXPECT_EQ(identity.code, 1) << identity.out;
+  EXPECT_TRUE(contains(identity.out, "the runtime itself changed since the golden was recorded"))
+      << identity.out;
+  EXPECT_TRUE(contains(identity.out, "\"version\":\"0.1\"")) << identity.out;
+  EXPECT_TRUE(contains(identity.out, "\"version\":\"0.2\"")) << identity.out;
+  EXPECT_TRUE(contains(identity.out, "the behaviour is the same; only the runtime's identity"))
+      << identity.out;
   EXPECT_TRUE(contains(regression.out, "reproduce: ")) << regression.out;
   EXPECT_TRUE(contains(regression.out,
                        "/aioconform run golden/scenarios/fake/returns.json "

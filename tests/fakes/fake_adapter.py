@@ -4,6 +4,7 @@
 
 good          answers every scenario with a small valid trace (main returns None at t=0)
 good-v2       like good, but main returns at t=1: a runtime whose behaviour changed
+upgraded      like good, but the runtime reports version 0.2: same behaviour, new interpreter
 unsupported   answers with an unsupported trace (missing task_group)
 error         answers status "error"
 invalid-trace answers ok with a trace lacking "futures"
@@ -32,8 +33,8 @@ def say(obj):
     sys.stdout.flush()
 
 
-def trace(name, t):
-    return {"format": "aioconform.trace/1", "scenario": name, "runtime": RUNTIME,
+def trace(name, t, runtime=RUNTIME):
+    return {"format": "aioconform.trace/1", "scenario": name, "runtime": runtime,
             "end": "completed", "missing": [],
             "events": [{"t": 0, "task": "main", "ev": "start"},
                        {"t": t, "task": "main", "ev": "exit", "outcome": {"result": None}}],
@@ -51,6 +52,8 @@ def answer(mode, request):
         say({"id": rid, "status": "ok", "trace": trace(name, 0)})
     elif mode == "good-v2":
         say({"id": rid, "status": "ok", "trace": trace(name, 1)})
+    elif mode == "upgraded":
+        say({"id": rid, "status": "ok", "trace": trace(name, 0, dict(RUNTIME, version="0.2"))})
     elif mode == "unsupported":
         say({"id": rid, "status": "ok", "trace": {
             "format": "aioconform.trace/1", "scenario": name, "runtime": RUNTIME,
