@@ -1,0 +1,151 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace aioconform::impl {
+
+class future_base;
+
+/// Loop time, in integer units: the virtual clock counts units from 0; the steady clock
+/// counts milliseconds since the loop was made.
+using loop_time = std::int64_t;
+
+/// Which clock an event_loop keeps.
+enum class clock_kind {
+  virtual_time,  ///< time jumps to the earliest deadline when nothing is ready
+                 ///< (loop.timer.virtual-exact)
+  steady,        ///< std::chrono::steady_clock; the loop sleeps until the earliest deadline
+};
+
+/// A callback the loop runs: `fn(ctx, fut)`. When `fut` is not null the entry holds a
+/// reference to it, dropped after the call (or when the entry is discarded unrun). Three
+/// words, no allocation: futures and tasks schedule themselves through it.
+struct callback {
+  void (*fn)(void* ctx, future_base* fut);
+  void* ctx;
+  future_base* fut;
+};
+
+/// Identifies a timer for cancel_timer(); 0 is never a valid id.
+using timer_id = std::uint64_t;
+
+/// What the loop's exception handler receives (asyncio's exception-handler context).
+struct exception_context {
+  std::string message;           ///< e.g. "Task exception was never retrieved"
+  std::exception_ptr exception;  ///< the exception concerned
+};
+
+/// Links a task into its loop's list of tasks (asyncio.all_tasks); managed by task_base.
+struct task_link {
+  task_link* prev = nullptr;
+  task_link* next = nullptr;
+};
+
+namespace detail {
+/// Destroys a task still pending when its loop is destroyed (defined in task.cpp).
+void close_task(task_link* t) noexcept;
+}  // namespace detail
+
+/// An asyncio event loop: a FIFO ready queue, a timer heap and a clock.
+///
+/// Invariant: every callback in `ready_` was scheduled before the current iteration began,
+/// or during it (then it runs in a later iteration, loop.call_soon.next-iteration); every
+/// live timer's deadline is at or after the time at which it was scheduled plus its delay
+/// (loop.timer.never-early).
+///
+/// One loop per thread; while it runs, `event_loop::running()` returns it. Futures and
+/// tasks refer to their loop, which must outlive them.
+class event_loop {
+ public:
+  explicit event_loop(clock_kind clock = clock_kind::virtual_time);
+  ~event_loop();
+  event_loop(const event_loop&) = delete;
+  event_loop& operator=(const event_loop&) = delete;
+
+  /// The loop running on this thread, or null.
+  static event_loop* running() noexcept;
+
+  /// Current loop time.
+  loop_time time() const;
+
+  /// Schedules `cb` to run in a later iteration, after every callback already scheduled
+  /// (loop.call_soon.fifo, loop.call_soon.next-iteration).
+  void call_soon(callback cb);
+  /// Convenience for tests and tools: schedules a std::function (one allocation).
+  void call_soon(std::function<void()> fn);
+
+  /// Schedules `cb` to run at `deadline` (never earlier: loop.timer.never-early). Due timers
+  /// join the ready queue at the start of an iteration, behind callbacks already queued
+  /// (loop.timer.after-ready), in (deadline, scheduling) order: equal deadlines run in
+  /// scheduling order, one of the orders loop.timer.equal-deadline.unordered allows.
+  timer_id call_at(loop_time deadline, callback cb);
+  timer_id call_at(loop_time deadline, std::function<void()> fn);
+  /// call_at(time() + delay, ...).
+  timer_id call_later(loop_time delay, callback cb);
+  timer_id call_later(loop_time delay, std::function<void()> fn);
+  /// Cancels a timer. Precondition: it has not fired yet (callers know: the timer's
+  /// callback leaves a trace), so this costs O(1).
+  void cancel_timer(timer_id id);
+
+  /// Runs one iteration (BaseEventLoop._run_once): if nothing is ready, advances the clock
+  /// to the earliest deadline; moves due timers to the ready queue; runs the callbacks that
+  /// were ready when the iteration began. Returns false (doing nothing) when nothing is
+  /// ready and no timer is pending: the loop hangs (loop.hang).
+  bool run_once();
+
+  /// Runs iterations until `f` is done; stops at the end of the iteration in which `f`'s
+  /// done callback ran (run.stop). Throws error("RuntimeError", ...) if the loop hangs first.
+  /// An unscheduled task must be scheduled first (see task.h: run_until_complete).
+  void run_until_complete(future_base& f);
+
+  /// Calls the exception handler (default: writes the message to stderr).
+  void call_exception_handler(const exception_context& context);
+  /// Replaces the exception handler; reports of never-retrieved exceptions go to it.
+  void set_exception_handler(std::function<void(const exception_context&)> handler);
+
+  /// Number of timers scheduled and not cancelled or fired.
+  std::size_t pending_timers() const noexcept { return live_timers_; }
+  /// Number of callbacks in the ready queue.
+  std::size_t ready_callbacks() const noexcept { return ready_.size(); }
+
+  /// Tasks of this loop that are not done (asyncio.all_tasks), in creation order.
+  std::vector<task_link*> all_tasks() const;
+  /// Called by tasks when scheduled and when done.
+  void register_task(task_link* t) noexcept;
+  void unregister_task(task_link* t) noexcept;
+
+ private:
+  struct timer {
+    loop_time deadline;
+    timer_id seq;
+    callback cb;
+  };
+  struct timer_later {
+    bool operator()(const timer& a, const timer& b) const noexcept {
+      return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
+    }
+  };
+
+  static void discard(const callback& cb) noexcept;
+  void pop_timer();
+
+  clock_kind clock_;
+  loop_time virtual_now_ = 0;
+  std::chrono::steady_clock::time_point epoch_;
+  std::deque<callback> ready_;
+  std::vector<timer> timers_;  // a binary heap under timer_later
+  std::unordered_set<timer_id> cancelled_timers_;
+  std::size_t live_timers_ = 0;
+  timer_id next_timer_ = 1;
+  task_link tasks_;  // sentinel of the circular task list
+  std::function<void(const exception_context&)> exception_handler_;
+};
+
+}  // namespace aioconform::impl

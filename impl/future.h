@@ -1,0 +1,182 @@
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "impl/error.h"
+#include "impl/event_loop.h"
+
+namespace aioconform::impl {
+
+/// What a future of T stores: T, or std::monostate for void.
+template <class T>
+using stored_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+/// A done callback: `fn(ctx, fut)`, run through call_soon once the future is done.
+using done_fn = void (*)(void* ctx, future_base* fut);
+
+/// The untyped part of an asyncio future: state, exception, done callbacks, refcount.
+///
+/// Invariant: `pending` until exactly one of set_result/set_exception/cancel succeeds;
+/// then done callbacks were scheduled once, in registration order (loop.future.callbacks),
+/// and later add_done_callback calls schedule at once. `exception_` holds the exception
+/// when finished with one, and (if any) the saved CancelledError when cancelled.
+/// Objects are reference-counted; the last release() of a future whose exception nobody
+/// retrieved reports "<kind> exception was never retrieved" (task.never-retrieved).
+class future_base {
+ public:
+  enum class state : std::uint8_t { pending, cancelled, finished };
+
+  future_base(const future_base&) = delete;
+  future_base& operator=(const future_base&) = delete;
+
+  event_loop* loop() const noexcept { return loop_; }
+  state current_state() const noexcept { return state_; }
+  bool done() const noexcept { return state_ != state::pending; }
+  bool cancelled() const noexcept { return state_ == state::cancelled; }
+
+  /// Future.cancel: a pending future becomes cancelled at once and schedules its callbacks
+  /// (task.cancel.future-immediate); returns false if it was done. Either way it clears
+  /// the never-retrieved flag (task.exception.cancel-silences). Tasks and gathers override.
+  virtual bool cancel(std::string msg = "");
+
+  /// Future.exception: null if finished with a result, the exception if finished with
+  /// one (marking it retrieved, task.exception.retrieval); throws the CancelledError if
+  /// cancelled and invalid_state_error if pending.
+  std::exception_ptr exception();
+  /// Future.set_exception. Throws invalid_state_error if done.
+  void set_exception(std::exception_ptr e);
+
+  /// The CancelledError awaiters of a cancelled future see: the one that left a task's
+  /// coroutine if any (3.11+, task.cancel.message.awaiter), else a new one with the
+  /// cancel message.
+  std::exception_ptr make_cancelled_error() const;
+  /// The message given to the cancel() that cancelled this future ("" for a task whose
+  /// coroutine let a CancelledError out, as in CPython).
+  const std::string& cancel_message() const noexcept { return cancel_message_; }
+
+  /// Registers `fn(ctx, this)`; scheduled with call_soon when done, or at once if done.
+  void add_done_callback(done_fn fn, void* ctx);
+  /// Removes every registration of (fn, ctx); returns how many were removed.
+  std::size_t remove_done_callback(done_fn fn, void* ctx);
+
+  /// "Future", "Task" or "_GatheringFuture", as in the never-retrieved message.
+  virtual const char* kind() const noexcept { return "Future"; }
+
+  void add_ref() noexcept { ++refs_; }
+  void release() noexcept;
+
+  // For implementers of future types (the typed value lives in a value_slot<T>).
+
+  /// Marks the future done in state `s` and schedules its callbacks.
+  void mark_done(state s);
+  /// Throws invalid_state_error unless pending.
+  void require_pending(const char* what) const;
+  /// Result access: throws the CancelledError, invalid_state_error or the exception
+  /// (marking it retrieved); returns if finished with a result.
+  void check_result();
+
+ protected:
+  explicit future_base(event_loop* loop) noexcept : loop_(loop) {}
+  virtual ~future_base() = default;
+  /// Frees the object; tasks destroy their coroutine frame instead.
+  virtual void destroy() noexcept { delete this; }
+
+  event_loop* loop_;
+  std::exception_ptr exception_;
+  std::string cancel_message_;
+  bool log_traceback_ = false;
+
+ private:
+  struct registration {
+    done_fn fn;
+    void* ctx;
+  };
+  std::vector<registration> callbacks_;
+  std::uint32_t refs_ = 0;
+  state state_ = state::pending;
+};
+
+/// Where a future of T keeps its value; mixed into future_core<T> and task promises.
+template <class T>
+struct value_slot {
+  std::optional<stored_t<T>> value;  ///< engaged once finished with a result
+};
+
+/// A plain future of T: a future_base with a value_slot.
+template <class T>
+class future_core : public future_base, public value_slot<T> {
+ public:
+  explicit future_core(event_loop* loop) noexcept : future_base(loop) {}
+};
+
+/// A handle to an asyncio Future of T (T may be void), shared by copying.
+///
+/// On success `result()` returns the value; on failure it throws the exception (which
+/// counts as retrieved, task.exception.retrieval); if cancelled it throws the
+/// cancelled_error (task.await.outcome). Awaiting it in a task (task.h) suspends until it
+/// is done (task.await.resume), or not at all if it is done (task.await.done-no-suspend).
+template <class T>
+class future {
+ public:
+  using value_type = T;
+
+  /// A new pending plain future on `loop`.
+  explicit future(event_loop& loop) : future(new future_core<T>(&loop)) {}
+  /// Adopts a future object and its value slot (the same object), taking a reference.
+  template <class Core>
+  explicit future(Core* core) noexcept : base_(core), slot_(core) {
+    if (base_) base_->add_ref();
+  }
+  future(const future& o) noexcept : base_(o.base_), slot_(o.slot_) {
+    if (base_) base_->add_ref();
+  }
+  future(future&& o) noexcept
+      : base_(std::exchange(o.base_, nullptr)), slot_(std::exchange(o.slot_, nullptr)) {}
+  future& operator=(future o) noexcept {
+    std::swap(base_, o.base_);
+    std::swap(slot_, o.slot_);
+    return *this;
+  }
+  ~future() {
+    if (base_) base_->release();
+  }
+
+  bool done() const noexcept { return base_->done(); }
+  bool cancelled() const noexcept { return base_->cancelled(); }
+  /// See future_base::cancel (tasks and gathers override it).
+  bool cancel(std::string msg = "") { return base_->cancel(std::move(msg)); }
+  /// The result; throws the exception or cancelled_error; invalid_state_error if pending.
+  T result() {
+    base_->check_result();
+    if constexpr (!std::is_void_v<T>) return *slot_->value;
+  }
+  std::exception_ptr exception() { return base_->exception(); }
+  /// Future.set_result; throws invalid_state_error if done.
+  void set_result(stored_t<T> v = {}) {
+    base_->require_pending("set_result");
+    slot_->value.emplace(std::move(v));
+    base_->mark_done(future_base::state::finished);
+  }
+  void set_exception(std::exception_ptr e) { base_->set_exception(std::move(e)); }
+  void add_done_callback(done_fn fn, void* ctx) { base_->add_done_callback(fn, ctx); }
+  std::size_t remove_done_callback(done_fn fn, void* ctx) {
+    return base_->remove_done_callback(fn, ctx);
+  }
+
+  future_base* base() const noexcept { return base_; }
+  value_slot<T>* slot() const noexcept { return slot_; }
+  friend bool operator==(const future& a, const future& b) noexcept { return a.base_ == b.base_; }
+
+ protected:
+  future_base* base_;
+  value_slot<T>* slot_;
+};
+
+}  // namespace aioconform::impl

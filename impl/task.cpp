@@ -1,0 +1,133 @@
+#include "impl/task.h"
+
+namespace aioconform::impl {
+
+namespace detail {
+
+void close_task(task_link* t) noexcept {
+  static_cast<task_base*>(t)->release();
+}
+
+}  // namespace detail
+
+bool task_base::cancel(std::string msg) {
+  log_traceback_ = false;
+  if (done()) return false;
+  ++num_cancels_requested_;
+  if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
+  must_cancel_ = true;
+  cancel_message_ = std::move(msg);
+  return true;
+}
+
+int task_base::uncancel() noexcept {
+  if (num_cancels_requested_ > 0) {
+    --num_cancels_requested_;
+    if (num_cancels_requested_ == 0) must_cancel_ = false;
+  }
+  return num_cancels_requested_;
+}
+
+void task_base::schedule(event_loop& loop) {
+  if (loop_) return;
+  loop_ = &loop;
+  add_ref();  // the loop's reference, dropped when done
+  loop.register_task(this);
+  yield_now();
+}
+
+void task_base::suspend_on(future_base& f) {
+  fut_waiter_ = &f;
+  f.add_done_callback(&task_base::wakeup, this);
+}
+
+void task_base::yield_now() {
+  add_ref();
+  loop_->call_soon(callback{&task_base::run_step, this, this});
+}
+
+void task_base::rethrow_injected() {
+  if (inject_) std::rethrow_exception(std::exchange(inject_, nullptr));
+}
+
+void task_base::run_step(void* ctx, future_base*) {
+  static_cast<task_base*>(ctx)->step();
+}
+
+void task_base::wakeup(void* ctx, future_base*) {
+  auto* t = static_cast<task_base*>(ctx);
+  t->fut_waiter_ = nullptr;
+  t->step();
+}
+
+// tasks.py: Task.__step.
+void task_base::step() {
+  if (done()) return;
+  if (must_cancel_) {
+    inject_ = std::make_exception_ptr(cancelled_error(cancel_message_));
+    must_cancel_ = false;
+  }
+  if (!started_ && inject_) {
+    // task.cancel.before-start: the error is thrown into the unstarted coroutine, which
+    // lets it out without running its body.
+    raised_ = std::exchange(inject_, nullptr);
+    finish();
+    return;
+  }
+  started_ = true;
+  handle_.resume();
+  if (handle_.done()) {
+    finish();
+    return;
+  }
+  if (fut_waiter_ && must_cancel_) {
+    // Cancelled during this step while it went on to suspend on a future.
+    if (fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
+  }
+}
+
+void task_base::finish() {
+  if (raised_) {
+    exception_ = std::exchange(raised_, nullptr);
+    if (is_cancelled_error(exception_)) {
+      cancel_message_.clear();  // super().cancel() without msg; awaiters see exception_
+      mark_done(state::cancelled);
+    } else {
+      log_traceback_ = true;
+      mark_done(state::finished);
+    }
+  } else if (must_cancel_) {
+    mark_done(state::cancelled);  // task.cancel.self-then-return
+  } else {
+    mark_done(state::finished);
+  }
+  loop_->unregister_task(this);
+  release();  // the loop's reference; may destroy this frame
+}
+
+void cancel_all_tasks(event_loop& loop) {
+  std::vector<task_base*> leftovers;
+  for (task_link* l : loop.all_tasks()) {
+    auto* t = static_cast<task_base*>(l);
+    t->add_ref();
+    leftovers.push_back(t);
+  }
+  struct releaser {
+    std::vector<task_base*>& tasks;
+    ~releaser() {
+      for (task_base* t : tasks) t->release();
+    }
+  } guard{leftovers};
+  for (task_base* t : leftovers) t->cancel();
+  for (task_base* t : leftovers) {
+    if (!t->done()) loop.run_until_complete(*t);
+  }
+  for (task_base* t : leftovers) {
+    if (t->cancelled()) continue;
+    if (std::exception_ptr e = t->exception()) {
+      loop.call_exception_handler({"unhandled exception during asyncio.run() shutdown", e});
+    }
+  }
+}
+
+}  // namespace aioconform::impl

@@ -1,0 +1,221 @@
+#pragma once
+
+#include <coroutine>
+#include <exception>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "impl/error.h"
+#include "impl/event_loop.h"
+#include "impl/future.h"
+
+namespace aioconform::impl {
+
+/// The untyped part of a task: asyncio's Task.__step, cancel() and the cancel counters.
+///
+/// Invariant: a scheduled task that is not done is registered with its loop, which holds
+/// one reference to it; `fut_waiter_` is the future it is suspended on, if any;
+/// `must_cancel_` means a cancellation was requested and not yet delivered or forwarded.
+/// The coroutine frame holds this object (the promise): destroy() destroys the frame.
+class task_base : public future_base, public task_link {
+ public:
+  /// Task.cancel (3.13). Done: returns false and clears the never-retrieved flag
+  /// (task.cancel.return-value.done, task.exception.cancel-silences). Pending: counts the
+  /// request (task.cancelling), cancels the awaited future or task with `msg`
+  /// (task.cancel.forwards-to-awaited) or else arranges for cancelled_error(msg) to be
+  /// thrown at the next resumption (task.cancel.delivery.next-resumption); returns true,
+  /// also for repeated requests (task.cancel.return-value.twice). Not immediate
+  /// (task.cancel.not-immediate).
+  bool cancel(std::string msg = "") override;
+  /// Number of cancellation requests not undone by uncancel() (task.cancelling).
+  int cancelling() const noexcept { return num_cancels_requested_; }
+  /// Removes one request (not below zero); at zero drops an undelivered cancellation,
+  /// as 3.13 does (task.uncancel.clears-pending). Returns the new count.
+  int uncancel() noexcept;
+  const char* kind() const noexcept override { return "Task"; }
+
+  /// Whether create_task bound it to a loop.
+  bool scheduled() const noexcept { return loop_ != nullptr; }
+  /// create_task: binds to `loop` and schedules the first step with call_soon
+  /// (task.start.next-iteration). Does nothing if already scheduled.
+  void schedule(event_loop& loop);
+
+  // Used by awaiters while this task's coroutine runs.
+
+  /// Suspends on `f`: this task's next step runs from `f`'s done callback
+  /// (task.await.resume).
+  void suspend_on(future_base& f);
+  /// Suspends for one pass of the ready queue (loop.sleep-zero.yield).
+  void yield_now();
+  /// Throws the cancelled_error being delivered at this resumption, if any.
+  void rethrow_injected();
+
+ protected:
+  explicit task_base(std::coroutine_handle<> handle) noexcept
+      : future_base(nullptr), handle_(handle) {}
+  void destroy() noexcept override { handle_.destroy(); }
+
+  std::exception_ptr raised_;  ///< what left the coroutine, if anything
+
+ private:
+  friend void detail::close_task(task_link* t) noexcept;
+  static void run_step(void* ctx, future_base*);
+  static void wakeup(void* ctx, future_base*);
+  void step();
+  void finish();
+
+  std::coroutine_handle<> handle_;
+  std::exception_ptr inject_;          ///< the CancelledError to throw at resumption
+  future_base* fut_waiter_ = nullptr;  ///< asyncio's _fut_waiter
+  int num_cancels_requested_ = 0;      ///< asyncio's _num_cancels_requested
+  bool must_cancel_ = false;           ///< asyncio's _must_cancel
+  bool started_ = false;               ///< the coroutine has been resumed once
+};
+
+template <class T>
+class task;
+
+namespace detail {
+
+template <class T>
+class task_promise_common : public task_base, public value_slot<T> {
+ public:
+  explicit task_promise_common(std::coroutine_handle<> handle) noexcept : task_base(handle) {}
+  std::suspend_always initial_suspend() const noexcept { return {}; }
+  std::suspend_always final_suspend() const noexcept { return {}; }
+  void unhandled_exception() noexcept { raised_ = std::current_exception(); }
+  task<T> get_return_object() noexcept;
+};
+
+template <class T>
+class task_promise : public task_promise_common<T> {
+ public:
+  task_promise() noexcept
+      : task_promise_common<T>(std::coroutine_handle<task_promise>::from_promise(*this)) {}
+  template <class U>
+  void return_value(U&& v) {
+    this->value.emplace(std::forward<U>(v));
+  }
+};
+
+template <>
+class task_promise<void> : public task_promise_common<void> {
+ public:
+  task_promise() noexcept
+      : task_promise_common<void>(std::coroutine_handle<task_promise>::from_promise(*this)) {}
+  void return_void() noexcept { this->value.emplace(); }
+};
+
+}  // namespace detail
+
+/// An asyncio Task running a C++20 coroutine that returns T; a future<T> handle.
+///
+/// Calling a coroutine `task<T> f()` creates the task unscheduled (the frame suspended at
+/// its start, like an unawaited coroutine object); create_task() schedules it. Awaiting an
+/// unscheduled task, or passing it to gather/wait, schedules it on the awaiting task's
+/// loop first — like `await create_task(coro)`, not an inline `await coro` (one more
+/// iteration each way).
+///
+/// On success the task finishes with the co_returned value. If an exception leaves the
+/// coroutine the task finishes with it; a cancelled_error leaving it cancels the task
+/// (task.cancelled.state, task.raise-cancelled), and awaiters see that very error
+/// (task.cancel.message.awaiter, 3.11+). On cancel() see task_base::cancel; the coroutine
+/// may catch the cancelled_error and return (the task finishes with that value,
+/// task.cancel.swallow) or throw something else (task.cancel.raise-other).
+template <class T>
+class task : public future<T> {
+ public:
+  using promise_type = detail::task_promise<T>;
+
+  explicit task(detail::task_promise_common<T>* p) noexcept : future<T>(p), promise_(p) {}
+
+  task_base* base() const noexcept { return promise_; }
+  bool scheduled() const noexcept { return promise_->scheduled(); }
+  int cancelling() const noexcept { return promise_->cancelling(); }
+  int uncancel() noexcept { return promise_->uncancel(); }
+
+ private:
+  detail::task_promise_common<T>* promise_;
+};
+
+template <class T>
+task<T> detail::task_promise_common<T>::get_return_object() noexcept {
+  return task<T>(this);
+}
+
+/// Schedules `t` on `loop` (task.start.next-iteration) and returns it.
+template <class T>
+task<T> create_task(event_loop& loop, task<T> t) {
+  t.base()->schedule(loop);
+  return t;
+}
+
+namespace detail {
+
+/// Awaits a future or task from inside a task.
+template <class T>
+class future_awaiter {
+ public:
+  future_awaiter(future<T> f, task_base* unscheduled) noexcept
+      : future_(std::move(f)), unscheduled_(unscheduled) {}
+  bool await_ready() const noexcept { return future_.done(); }
+  template <class P>
+  void await_suspend(std::coroutine_handle<P> h) {
+    waiter_ = &h.promise();
+    if (unscheduled_ && !unscheduled_->scheduled()) unscheduled_->schedule(*waiter_->loop());
+    waiter_->suspend_on(*future_.base());
+  }
+  T await_resume() {
+    if (waiter_) waiter_->rethrow_injected();
+    return future_.result();
+  }
+
+ private:
+  future<T> future_;
+  task_base* unscheduled_;
+  task_base* waiter_ = nullptr;
+};
+
+}  // namespace detail
+
+/// Awaiting a future in a task: its outcome (task.await.outcome), suspending while pending.
+template <class T>
+detail::future_awaiter<T> operator co_await(const future<T>& f) {
+  return detail::future_awaiter<T>(f, nullptr);
+}
+/// Awaiting a task: as a future, after scheduling it if it was not.
+template <class T>
+detail::future_awaiter<T> operator co_await(const task<T>& t) {
+  return detail::future_awaiter<T>(t, t.base());
+}
+
+/// Schedules `t` if needed, runs `loop` until `t` is done, and returns its result (or
+/// throws its exception). Throws error("RuntimeError") if the loop hangs first.
+template <class T>
+T run_until_complete(event_loop& loop, task<T> t) {
+  t.base()->schedule(loop);
+  loop.run_until_complete(*t.base());
+  return t.result();
+}
+
+/// asyncio.run's shutdown (runners.py: _cancel_all_tasks): cancels every task of `loop`
+/// that is not done, once and without a message (run.shutdown.cancel-leftover), runs the
+/// loop until all of them are done (run.shutdown.waits-for-leftover), and reports each one
+/// that ended with an exception other than a cancellation as "unhandled exception during
+/// asyncio.run() shutdown", retrieving it (run.shutdown.exception-reported).
+void cancel_all_tasks(event_loop& loop);
+
+/// asyncio.run(main): runs `main` as a task until done (run.main, run.stop), performs the
+/// shutdown of cancel_all_tasks, then returns main's result or throws its exception
+/// (run.main-raises). Throws error("RuntimeError") if the loop hangs.
+template <class T>
+T run(event_loop& loop, task<T> main) {
+  main.base()->schedule(loop);
+  loop.run_until_complete(*main.base());
+  cancel_all_tasks(loop);
+  return main.result();
+}
+
+}  // namespace aioconform::impl

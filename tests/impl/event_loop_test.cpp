@@ -1,0 +1,122 @@
+#include "impl/event_loop.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace aioconform::impl {
+namespace {
+
+TEST(event_loop, call_soon_runs_callbacks_in_fifo_order) {
+  event_loop loop;
+  std::vector<int> order;
+  for (int i = 0; i < 5; ++i) loop.call_soon([&order, i] { order.push_back(i); });
+  EXPECT_TRUE(loop.run_once());
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST(event_loop, callback_scheduled_during_iteration_runs_next_iteration) {
+  event_loop loop;
+  std::vector<std::string> order;
+  loop.call_soon([&] {
+    order.push_back("a");
+    loop.call_soon([&] { order.push_back("c"); });
+  });
+  loop.call_soon([&] { order.push_back("b"); });
+  loop.run_once();
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "b"}));
+  loop.run_once();
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(event_loop, virtual_clock_jumps_to_deadline_and_never_fires_early) {
+  event_loop loop;
+  std::vector<loop_time> fired;
+  loop.call_later(5, [&] { fired.push_back(loop.time()); });
+  loop.call_later(3, [&] { fired.push_back(loop.time()); });
+  EXPECT_EQ(loop.pending_timers(), 2u);
+  while (loop.run_once()) {
+  }
+  EXPECT_EQ(fired, (std::vector<loop_time>{3, 5}));
+  EXPECT_EQ(loop.time(), 5);
+  EXPECT_EQ(loop.pending_timers(), 0u);
+}
+
+TEST(event_loop, clock_does_not_move_while_callbacks_are_ready) {
+  event_loop loop;
+  loop_time seen = -1;
+  loop.call_later(1, [] {});
+  loop.call_soon([&] { seen = loop.time(); });
+  loop.run_once();
+  EXPECT_EQ(seen, 0);
+  EXPECT_EQ(loop.time(), 0);
+}
+
+TEST(event_loop, equal_deadlines_run_in_scheduling_order) {
+  event_loop loop;
+  std::string order;
+  for (char c : std::string("abcdef")) loop.call_at(4, [&order, c] { order += c; });
+  loop.run_once();
+  EXPECT_EQ(order, "abcdef");
+}
+
+TEST(event_loop, due_timer_joins_ready_queue_behind_queued_callbacks) {
+  event_loop loop;
+  std::string order;
+  loop.call_at(0, [&] { order += 't'; });
+  loop.call_soon([&] { order += 's'; });
+  loop.run_once();
+  EXPECT_EQ(order, "st");
+}
+
+TEST(event_loop, cancelled_timer_does_not_run) {
+  event_loop loop;
+  bool ran = false;
+  timer_id id = loop.call_later(2, [&] { ran = true; });
+  loop.call_later(3, [] {});
+  loop.cancel_timer(id);
+  EXPECT_EQ(loop.pending_timers(), 1u);
+  while (loop.run_once()) {
+  }
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(loop.time(), 3);
+}
+
+TEST(event_loop, run_once_reports_hang_when_nothing_can_run) {
+  event_loop loop;
+  EXPECT_FALSE(loop.run_once());
+}
+
+TEST(event_loop, running_is_set_only_during_iterations) {
+  event_loop loop;
+  event_loop* seen = nullptr;
+  loop.call_soon([&] { seen = event_loop::running(); });
+  EXPECT_EQ(event_loop::running(), nullptr);
+  loop.run_once();
+  EXPECT_EQ(seen, &loop);
+  EXPECT_EQ(event_loop::running(), nullptr);
+}
+
+TEST(event_loop, steady_clock_timer_fires_after_its_delay) {
+  event_loop loop(clock_kind::steady);
+  loop_time start = loop.time();
+  loop_time fired = -1;
+  loop.call_later(2, [&] { fired = loop.time(); });
+  while (loop.run_once()) {
+  }
+  EXPECT_GE(fired, start + 2);
+}
+
+TEST(event_loop, unrun_callbacks_are_freed_with_the_loop) {
+  auto loop = std::make_unique<event_loop>();
+  auto shared = std::make_shared<int>(1);
+  loop->call_soon([shared] {});
+  loop->call_later(4, [shared] {});
+  EXPECT_EQ(shared.use_count(), 3);
+  loop.reset();
+  EXPECT_EQ(shared.use_count(), 1);
+}
+
+}  // namespace
+}  // namespace aioconform::impl

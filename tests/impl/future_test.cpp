@@ -1,0 +1,124 @@
+#include "impl/future.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace aioconform::impl {
+namespace {
+
+struct reports {
+  explicit reports(event_loop& loop) {
+    loop.set_exception_handler([this](const exception_context& c) {
+      messages.push_back(c.message + ": " + describe(c.exception).type_name);
+    });
+  }
+  std::vector<std::string> messages;
+};
+
+void record(void* ctx, future_base*) {
+  static_cast<std::vector<int>*>(ctx)->push_back(1);
+}
+void record2(void* ctx, future_base*) {
+  static_cast<std::vector<int>*>(ctx)->push_back(2);
+}
+
+TEST(future, done_callbacks_are_scheduled_with_call_soon_in_registration_order) {
+  event_loop loop;
+  future<int> f(loop);
+  std::vector<int> calls;
+  f.add_done_callback(&record, &calls);
+  f.add_done_callback(&record2, &calls);
+  f.set_result(7);
+  EXPECT_TRUE(calls.empty());
+  EXPECT_TRUE(f.done());
+  EXPECT_EQ(f.result(), 7);
+  loop.run_once();
+  EXPECT_EQ(calls, (std::vector<int>{1, 2}));
+}
+
+TEST(future, callback_added_to_done_future_is_scheduled_at_once) {
+  event_loop loop;
+  future<void> f(loop);
+  f.set_result();
+  std::vector<int> calls;
+  f.add_done_callback(&record, &calls);
+  EXPECT_EQ(loop.ready_callbacks(), 1u);
+  loop.run_once();
+  EXPECT_EQ(calls, std::vector<int>{1});
+}
+
+TEST(future, removed_callback_is_not_called) {
+  event_loop loop;
+  future<int> f(loop);
+  std::vector<int> calls;
+  f.add_done_callback(&record, &calls);
+  EXPECT_EQ(f.remove_done_callback(&record, &calls), 1u);
+  f.set_result(1);
+  loop.run_once();
+  EXPECT_TRUE(calls.empty());
+}
+
+TEST(future, cancel_is_immediate_and_returns_false_when_done) {
+  event_loop loop;
+  future<int> f(loop);
+  EXPECT_TRUE(f.cancel("why"));
+  EXPECT_TRUE(f.cancelled());
+  EXPECT_FALSE(f.cancel());
+  try {
+    f.result();
+    FAIL() << "result() of a cancelled future must throw";
+  } catch (const cancelled_error& e) {
+    EXPECT_EQ(e.message(), "why");
+  }
+}
+
+TEST(future, result_of_pending_future_throws_invalid_state) {
+  event_loop loop;
+  future<int> f(loop);
+  EXPECT_THROW(f.result(), invalid_state_error);
+  f.set_result(1);
+  EXPECT_THROW(f.set_result(2), invalid_state_error);
+}
+
+TEST(future, unretrieved_exception_is_reported_when_destroyed) {
+  event_loop loop;
+  reports r(loop);
+  {
+    future<int> f(loop);
+    f.set_exception(std::make_exception_ptr(error("ValueError", "x")));
+  }
+  EXPECT_EQ(r.messages,
+            std::vector<std::string>{"Future exception was never retrieved: ValueError"});
+}
+
+TEST(future, retrieved_exception_is_not_reported) {
+  event_loop loop;
+  reports r(loop);
+  {
+    future<int> f(loop);
+    f.set_exception(std::make_exception_ptr(error("ValueError", "x")));
+    EXPECT_THROW(f.result(), error);
+  }
+  {
+    future<int> g(loop);
+    g.set_exception(std::make_exception_ptr(error("ValueError", "y")));
+    EXPECT_TRUE(g.exception());
+  }
+  EXPECT_TRUE(r.messages.empty());
+}
+
+TEST(future, cancel_on_failed_future_silences_report) {
+  event_loop loop;
+  reports r(loop);
+  {
+    future<int> f(loop);
+    f.set_exception(std::make_exception_ptr(error("ValueError", "x")));
+    EXPECT_FALSE(f.cancel());
+  }
+  EXPECT_TRUE(r.messages.empty());
+}
+
+}  // namespace
+}  // namespace aioconform::impl

@@ -1,0 +1,297 @@
+#include "impl/task.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "impl/sleep.h"
+
+namespace aioconform::impl {
+namespace {
+
+using log_t = std::vector<std::string>;
+
+struct reports {
+  explicit reports(event_loop& loop) {
+    loop.set_exception_handler([this](const exception_context& c) {
+      messages.push_back(c.message + ": " + describe(c.exception).type_name);
+    });
+  }
+  std::vector<std::string> messages;
+};
+
+task<int> returns(log_t* log, std::string name, int v) {
+  log->push_back(name + " start");
+  co_return v;
+}
+
+task<int> sleeper(log_t* log, std::string name, loop_time d) {
+  log->push_back(name + " start");
+  co_await sleep(d);
+  log->push_back(name + " end");
+  co_return 1;
+}
+
+task<void> raises(std::string type, std::string msg) {
+  co_await sleep(0);
+  throw error(type, msg);
+}
+
+// Sleeps `d`; on cancellation logs the message and time, then: "swallow" returns -1,
+// "raise" throws ValueError, "reraise" re-raises.
+task<int> on_cancel(event_loop* loop, log_t* log, loop_time d, std::string policy) {
+  try {
+    co_await sleep(d);
+  } catch (const cancelled_error& e) {
+    log->push_back("cancelled '" + e.message() + "' at " + std::to_string(loop->time()));
+    if (policy == "raise") throw error("ValueError", "on cancel");
+    if (policy == "reraise") throw;
+    co_return -1;
+  }
+  co_return 1;
+}
+
+TEST(task, create_task_starts_at_next_iteration) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, returns(&log, "child", 3));
+  EXPECT_FALSE(t.done());
+  EXPECT_TRUE(log.empty());
+  loop.run_once();
+  EXPECT_EQ(log, log_t{"child start"});
+  EXPECT_TRUE(t.done());
+  EXPECT_EQ(t.result(), 3);
+}
+
+task<void> creator(event_loop* loop, log_t* log) {
+  create_task(*loop, returns(log, "a", 0));
+  create_task(*loop, returns(log, "b", 0));
+  log->push_back("creator after create_task");
+  co_await sleep(0);
+  log->push_back("creator resumed");
+}
+
+TEST(task, created_tasks_start_in_creation_order_after_creator_suspends) {
+  event_loop loop;
+  log_t log;
+  run(loop, creator(&loop, &log));
+  EXPECT_EQ(log, (log_t{"creator after create_task", "a start", "b start", "creator resumed"}));
+}
+
+TEST(task, cancel_returns_true_while_pending_then_false_when_done) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, on_cancel(&loop, &log, 10, "reraise"));
+  loop.run_once();
+  EXPECT_TRUE(t.cancel());
+  EXPECT_FALSE(t.cancelled());  // task.cancel.not-immediate
+  EXPECT_TRUE(t.cancel());      // task.cancel.return-value.twice
+  loop.run_until_complete(*t.base());
+  EXPECT_TRUE(t.cancelled());
+  EXPECT_FALSE(t.cancel());
+  EXPECT_EQ(log, log_t{"cancelled '' at 0"});  // one CancelledError for both requests
+}
+
+task<void> canceller(event_loop* loop, task<int> target, loop_time at, std::string msg) {
+  co_await sleep(at);
+  target.cancel(msg);
+  (void)loop;
+}
+
+TEST(task, cancellation_is_delivered_at_next_resumption_with_message) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, on_cancel(&loop, &log, 10, "reraise"));
+  create_task(loop, canceller(&loop, t, 4, "stop"));
+  loop.run_until_complete(*t.base());
+  EXPECT_EQ(log, log_t{"cancelled 'stop' at 4"});
+  EXPECT_EQ(loop.time(), 4);
+  EXPECT_TRUE(t.cancelled());
+  try {
+    t.result();
+    FAIL();
+  } catch (const cancelled_error& e) {
+    EXPECT_EQ(e.message(), "stop");  // task.cancel.message.awaiter (3.11+)
+  }
+}
+
+TEST(task, swallowed_cancellation_finishes_with_value) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, on_cancel(&loop, &log, 10, "swallow"));
+  loop.run_once();
+  EXPECT_TRUE(t.cancel());
+  loop.run_until_complete(*t.base());
+  EXPECT_FALSE(t.cancelled());
+  EXPECT_EQ(t.result(), -1);
+}
+
+TEST(task, other_exception_raised_on_cancel_fails_the_task) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, on_cancel(&loop, &log, 10, "raise"));
+  loop.run_once();
+  t.cancel();
+  loop.run_until_complete(*t.base());
+  EXPECT_FALSE(t.cancelled());
+  EXPECT_EQ(describe(t.exception()).type_name, "ValueError");
+}
+
+TEST(task, cancelled_before_start_never_runs) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, returns(&log, "child", 1));
+  EXPECT_TRUE(t.cancel("early"));
+  loop.run_until_complete(*t.base());
+  EXPECT_TRUE(log.empty());
+  EXPECT_TRUE(t.cancelled());
+}
+
+task<int> awaits(log_t* log, task<int> inner) {
+  try {
+    int v = co_await inner;
+    log->push_back("outer got " + std::to_string(v));
+    co_return v;
+  } catch (const cancelled_error& e) {
+    log->push_back("outer cancelled '" + e.message() + "'");
+    throw;
+  }
+}
+
+TEST(task, cancelling_a_task_cancels_the_task_it_awaits) {
+  event_loop loop;
+  log_t log;
+  task<int> inner = create_task(loop, on_cancel(&loop, &log, 10, "reraise"));
+  task<int> outer = create_task(loop, awaits(&log, inner));
+  loop.run_once();  // both start; the clock has not moved
+  EXPECT_TRUE(outer.cancel("m"));
+  loop.run_until_complete(*outer.base());
+  EXPECT_TRUE(inner.cancelled());
+  EXPECT_TRUE(outer.cancelled());
+  EXPECT_EQ(log, (log_t{"cancelled 'm' at 0", "outer cancelled 'm'"}));
+}
+
+TEST(task, cancellation_absorbed_by_awaited_task_gives_its_value) {
+  event_loop loop;
+  log_t log;
+  task<int> inner = create_task(loop, on_cancel(&loop, &log, 10, "swallow"));
+  task<int> outer = create_task(loop, awaits(&log, inner));
+  loop.run_once();  // both start; the clock has not moved
+  outer.cancel();
+  loop.run_until_complete(*outer.base());
+  EXPECT_FALSE(outer.cancelled());
+  EXPECT_EQ(outer.result(), -1);
+  EXPECT_EQ(outer.cancelling(), 1);  // task.cancel.swallow.by-awaited: count stays raised
+}
+
+TEST(task, awaiter_of_task_cancelled_by_someone_else_sees_cancelled_error_only) {
+  event_loop loop;
+  log_t log;
+  task<int> inner = create_task(loop, sleeper(&log, "inner", 10));
+  task<int> outer = create_task(loop, awaits(&log, inner));
+  loop.run_once();  // both start; the clock has not moved
+  inner.cancel("x");
+  loop.run_until_complete(*outer.base());
+  EXPECT_TRUE(outer.cancelled());  // the error left its coroutine
+  EXPECT_EQ(outer.cancelling(), 0);
+  EXPECT_EQ(log, (log_t{"inner start", "outer cancelled 'x'"}));
+}
+
+TEST(task, cancelling_and_uncancel_count_requests) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, on_cancel(&loop, &log, 10, "swallow"));
+  loop.run_once();
+  t.cancel();
+  t.cancel();
+  EXPECT_EQ(t.cancelling(), 2);
+  EXPECT_EQ(t.uncancel(), 1);
+  EXPECT_EQ(t.uncancel(), 0);
+  EXPECT_EQ(t.uncancel(), 0);
+  loop.run_until_complete(*t.base());
+}
+
+TEST(task, uncancel_to_zero_drops_undelivered_cancellation) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, returns(&log, "child", 5));
+  t.cancel();
+  t.uncancel();
+  loop.run_until_complete(*t.base());
+  EXPECT_EQ(t.result(), 5);  // 3.13: task.uncancel.clears-pending
+}
+
+task<int> cancels_itself(task<int>* self) {
+  self->cancel();
+  co_return 9;
+}
+
+TEST(task, task_cancelling_itself_then_returning_ends_cancelled) {
+  event_loop loop;
+  task<int> t(nullptr);
+  t = cancels_itself(&t);
+  create_task(loop, t);
+  loop.run_until_complete(*t.base());
+  EXPECT_TRUE(t.cancelled());
+}
+
+TEST(task, unretrieved_task_exception_is_reported_and_awaited_one_is_not) {
+  event_loop loop;
+  reports r(loop);
+  {
+    task<void> t = create_task(loop, raises("ValueError", "a"));
+    loop.run_until_complete(*t.base());
+  }
+  EXPECT_EQ(r.messages, std::vector<std::string>{"Task exception was never retrieved: ValueError"});
+  r.messages.clear();
+  {
+    task<void> t = create_task(loop, raises("KeyError", "b"));
+    loop.run_until_complete(*t.base());
+    EXPECT_THROW(t.result(), error);
+  }
+  EXPECT_TRUE(r.messages.empty());
+}
+
+task<int> main_with_leftovers(event_loop* loop, log_t* log) {
+  create_task(*loop, on_cancel(loop, log, 10, "reraise"));
+  create_task(*loop, on_cancel(loop, log, 10, "raise"));
+  co_await sleep(2);
+  co_return 42;
+}
+
+TEST(run, returns_main_result_after_cancelling_leftovers) {
+  event_loop loop;
+  reports r(loop);
+  log_t log;
+  EXPECT_EQ(run(loop, main_with_leftovers(&loop, &log)), 42);
+  EXPECT_EQ(log, (log_t{"cancelled '' at 2", "cancelled '' at 2"}));
+  EXPECT_EQ(r.messages, std::vector<std::string>{
+                            "unhandled exception during asyncio.run() shutdown: ValueError"});
+  EXPECT_TRUE(loop.all_tasks().empty());
+}
+
+task<int> main_raises() {
+  co_await sleep(1);
+  throw error("RuntimeError", "main failed");
+}
+
+TEST(run, main_exception_is_raised_and_not_reported) {
+  event_loop loop;
+  reports r(loop);
+  EXPECT_THROW(run(loop, main_raises()), error);
+  EXPECT_TRUE(r.messages.empty());
+}
+
+task<void> hangs(future<int> f) {
+  co_await f;
+}
+
+TEST(run, hang_is_an_error) {
+  event_loop loop;
+  future<int> never(loop);
+  EXPECT_THROW(run(loop, hangs(never)), error);
+}
+
+}  // namespace
+}  // namespace aioconform::impl
