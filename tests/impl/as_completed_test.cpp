@@ -7,11 +7,10 @@
 
 #include "impl/sleep.h"
 #include "impl/task.h"
+#include "tests/impl/exception_reports.h"
 
 namespace aioconform::impl {
 namespace {
-
-using log_t = std::vector<std::string>;
 
 task<int> child(event_loop* loop, log_t* log, loop_time d, int v) {
   co_await sleep(d);

@@ -5,17 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/impl/exception_reports.h"
+
 namespace aioconform::impl {
 namespace {
-
-struct reports {
-  explicit reports(event_loop& loop) {
-    loop.set_exception_handler([this](const exception_context& c) {
-      messages.push_back(c.message + ": " + describe(c.exception).type_name);
-    });
-  }
-  std::vector<std::string> messages;
-};
 
 void record(void* ctx, future_base*) {
   static_cast<std::vector<int>*>(ctx)->push_back(1);

@@ -6,11 +6,10 @@
 #include <vector>
 
 #include "impl/task.h"
+#include "tests/impl/exception_reports.h"
 
 namespace aioconform::impl {
 namespace {
-
-using log_t = std::vector<std::string>;
 
 task<void> alternate(event_loop* loop, log_t* log, std::string name) {
   for (int i = 1; i <= 2; ++i) {

@@ -6,20 +6,10 @@
 #include <vector>
 
 #include "impl/sleep.h"
+#include "tests/impl/exception_reports.h"
 
 namespace aioconform::impl {
 namespace {
-
-using log_t = std::vector<std::string>;
-
-struct reports {
-  explicit reports(event_loop& loop) {
-    loop.set_exception_handler([this](const exception_context& c) {
-      messages.push_back(c.message + ": " + describe(c.exception).type_name);
-    });
-  }
-  std::vector<std::string> messages;
-};
 
 task<int> returns(log_t* log, std::string name, int v) {
   log->push_back(name + " start");

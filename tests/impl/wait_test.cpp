@@ -7,20 +7,10 @@
 
 #include "impl/sleep.h"
 #include "impl/task.h"
+#include "tests/impl/exception_reports.h"
 
 namespace aioconform::impl {
 namespace {
-
-using log_t = std::vector<std::string>;
-
-struct reports {
-  explicit reports(event_loop& loop) {
-    loop.set_exception_handler([this](const exception_context& c) {
-      messages.push_back(c.message + ": " + describe(c.exception).type_name);
-    });
-  }
-  std::vector<std::string> messages;
-};
 
 task<int> child(event_loop* loop, log_t* log, std::string name, loop_time d, int v) {
   co_await sleep(d);
