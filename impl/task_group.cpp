@@ -1,0 +1,130 @@
+#include "impl/task_group.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace aioconform::impl {
+
+namespace {
+
+std::string group_message(const std::string& message, std::size_t n) {
+  // BaseExceptionGroup.__str__.
+  return message + " (" + std::to_string(n) + " sub-exception" + (n == 1 ? "" : "s") + ")";
+}
+
+}  // namespace
+
+exception_group_error::exception_group_error(const std::string& message,
+                                             std::vector<std::exception_ptr> exceptions)
+    : error("ExceptionGroup", group_message(message, exceptions.size())),
+      exceptions_(std::move(exceptions)) {}
+
+task_group::~task_group() {
+  for (future_base* t : tasks_) {
+    t->remove_done_callback(&task_group::on_task_done, this);
+    t->release();
+  }
+}
+
+void task_group::enter(task_base& parent) {
+  if (entered_) throw error("RuntimeError", "TaskGroup has already been entered");
+  loop_ = parent.loop();
+  parent_ = &parent;
+  entered_ = true;
+}
+
+void task_group::check_can_create() const {
+  if (!entered_) throw error("RuntimeError", "TaskGroup has not been entered");
+  if (exiting_ && tasks_.empty()) throw error("RuntimeError", "TaskGroup is finished");
+  if (aborting_) throw error("RuntimeError", "TaskGroup is shutting down");
+}
+
+void task_group::add(task_base& t) {
+  t.add_ref();
+  tasks_.push_back(&t);
+  if (t.done()) {
+    on_task_done(this, &t);  // never for a task just scheduled (no eager factory here)
+  } else {
+    t.add_done_callback(&task_group::on_task_done, this);
+  }
+}
+
+void task_group::abort() {
+  aborting_ = true;
+  // A copy: cancel() runs no callbacks, but the order must not depend on that.
+  std::vector<future_base*> tasks = tasks_;
+  for (future_base* t : tasks) {
+    if (!t->done()) t->cancel();
+  }
+}
+
+// taskgroups.py: TaskGroup._on_task_done.
+void task_group::on_task_done(void* ctx, future_base* f) {
+  auto* self = static_cast<task_group*>(ctx);
+  auto it = std::find(self->tasks_.begin(), self->tasks_.end(), f);
+  if (it == self->tasks_.end()) return;
+  self->tasks_.erase(it);
+  struct releaser {
+    future_base* f;
+    ~releaser() { f->release(); }
+  } guard{f};
+  if (self->on_completed_ && self->tasks_.empty() && !self->on_completed_->done()) {
+    self->on_completed_->set_result();
+  }
+  if (f->cancelled()) return;  // taskgroup.child-cancelled
+  std::exception_ptr e = f->exception();
+  if (!e) return;
+  self->errors_.push_back(e);
+  if (self->parent_->done()) {
+    self->loop_->call_exception_handler(
+        {"Task has errored out but its parent task is already completed", e});
+    return;
+  }
+  if (!self->aborting_ && !self->parent_cancel_requested_) {
+    self->abort();  // taskgroup.failure-cancels-siblings
+    self->parent_cancel_requested_ = true;
+    self->parent_->cancel();  // taskgroup.failure-cancels-body
+  }
+}
+
+void task_group::begin_exit(std::exception_ptr e) {
+  exiting_ = true;
+  exit_error_ = std::move(e);
+  if (is_cancelled_error(exit_error_)) propagate_cancellation_ = exit_error_;
+  if (exit_error_ && !aborting_) abort();
+}
+
+task_group::wait_awaiter::wait_awaiter(task_group* group)
+    : group_(group),
+      inner_((group->on_completed_ ? *group->on_completed_
+                                   : group->on_completed_.emplace(*group->loop_)),
+             nullptr) {}
+
+void task_group::wait_awaiter::await_resume() {
+  try {
+    inner_.await_resume();
+  } catch (const cancelled_error&) {
+    if (!group_->aborting_) {
+      group_->propagate_cancellation_ = std::current_exception();
+      group_->abort();  // taskgroup.parent-cancel
+    }
+  }
+  group_->on_completed_.reset();
+}
+
+void task_group::end_exit() {
+  // 3.13 withdraws its own request only now, after the wait (taskgroup.uncancel).
+  if (parent_cancel_requested_ && parent_->uncancel() == 0) propagate_cancellation_ = nullptr;
+  if (propagate_cancellation_ && errors_.empty()) std::rethrow_exception(propagate_cancellation_);
+  if (exit_error_ && !is_cancelled_error(exit_error_)) errors_.push_back(exit_error_);
+  if (!errors_.empty()) {
+    if (parent_->cancelling() > 0) {  // taskgroup.parent-cancel.recancel (3.13)
+      parent_->uncancel();
+      parent_->cancel();
+    }
+    throw exception_group_error("unhandled errors in a TaskGroup", std::exchange(errors_, {}));
+  }
+  if (exit_error_) std::rethrow_exception(exit_error_);
+}
+
+}  // namespace aioconform::impl

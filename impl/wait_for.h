@@ -1,0 +1,109 @@
+#pragma once
+
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "impl/error.h"
+#include "impl/event_loop.h"
+#include "impl/future.h"
+#include "impl/task.h"
+#include "impl/timeout.h"
+
+namespace aioconform::impl {
+
+namespace detail {
+
+/// tasks.py: _release_waiter as a done callback on the child of _cancel_and_wait; `ctx` is
+/// the waiter, which holds one reference per registration.
+inline void release_cancel_waiter(void* ctx, future_base*) {
+  auto* waiter = static_cast<future_core<void>*>(ctx);
+  if (!waiter->done()) {
+    waiter->value.emplace();
+    waiter->mark_done(future_base::state::finished);
+  }
+  waiter->release();
+}
+
+}  // namespace detail
+
+/// asyncio.wait_for(child, delay) as 3.13 writes it, awaited in a task.
+///
+/// delay > 0 or nullopt: `async with timeout(delay): return await child` — the block of
+/// timeout.h runs in wait_for's own task. On success it returns the child's result
+/// (wait_for.result); a child failure propagates unchanged (wait_for.exception). Timeout:
+/// at the deadline wait_for's task is cancelled without a message, which cancels the child
+/// (task.cancel.forwards-to-awaited, wait_for.timeout.cancels); wait_for then waits for the
+/// child to end, cleanup included (wait_for.timeout.waits-for-inner), and, if it ended
+/// cancelled, throws timeout_error (wait_for.timeout.error-class). A child that swallows
+/// the cancellation returns its value, which wait_for returns (wait_for.inner-swallows);
+/// one that raises something else propagates it (wait_for.inner-raises-on-cancel).
+/// nullopt sets no timer (wait_for.timeout.none).
+///
+/// Outer cancellation: cancelling the awaiting task cancels the child with the same message
+/// (wait_for.outer-cancel, wait_for.outer-cancel.message); a child ending cancelled makes
+/// wait_for throw that cancelled_error; a child that swallows it returns its value, and
+/// the awaiting task goes on normally (wait_for.inner-swallows, 3.12+).
+///
+/// delay <= 0 (wait_for.timeout.zero): schedules the child; if it is done returns its
+/// outcome at once; else cancels it and waits for it (_cancel_and_wait), then returns its
+/// value, rethrows its exception, or throws timeout_error if it ended cancelled — so an
+/// unstarted child never starts (task.cancel.before-start).
+///
+/// Child cancellation by a third party: the cancelled_error propagates (task.await.outcome).
+/// Like wait(), it is a coroutine of its own: the child is a task it awaits, never an
+/// inline coroutine, so wait_for.coroutine.inline's 3.12+ timing is not reproduced.
+template <class T>
+task<T> wait_for(task<T> child, std::optional<loop_time> delay) {
+  event_loop& loop = *event_loop::running();
+  if (delay && *delay <= 0) {
+    child.base()->schedule(loop);
+    if (!child.done()) {
+      // tasks.py: _cancel_and_wait.
+      auto* w = new future_core<void>(&loop);
+      future<void> waiter(w);
+      w->add_ref();
+      child.add_done_callback(&detail::release_cancel_waiter, w);
+      struct cleanup {
+        task<T>& child;
+        future_core<void>* w;
+        ~cleanup() {
+          for (std::size_t n = child.remove_done_callback(&detail::release_cancel_waiter, w); n > 0;
+               --n) {
+            w->release();
+          }
+        }
+      };
+      {
+        cleanup guard{child, w};
+        child.cancel();
+        co_await waiter;
+      }
+      if (child.cancelled()) throw timeout_error();
+    }
+    co_return child.result();
+  }
+  timeout_scope block = timeout(delay);
+  co_await block.enter();
+  std::optional<stored_t<T>> value;
+  std::exception_ptr e;
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await child;
+      value.emplace();
+    } else {
+      value.emplace(co_await child);
+    }
+  } catch (...) {
+    e = std::current_exception();
+  }
+  block.exit(e);
+  if constexpr (std::is_void_v<T>) {
+    co_return;
+  } else {
+    co_return std::move(*value);
+  }
+}
+
+}  // namespace aioconform::impl
