@@ -40,6 +40,12 @@ class future_base {
   state current_state() const noexcept { return state_; }
   bool done() const noexcept { return state_ != state::pending; }
   bool cancelled() const noexcept { return state_ == state::cancelled; }
+  /// Whether awaiting this future raises a CancelledError: it is cancelled, or finished
+  /// with one as its exception (a cancelled gather). Retrieves nothing.
+  bool delivers_cancelled_error() const noexcept {
+    return cancelled() ||
+           (state_ == state::finished && exception_ && is_cancelled_error(exception_));
+  }
 
   /// Future.cancel: a pending future becomes cancelled at once and schedules its callbacks
   /// (task.cancel.future-immediate); returns false if it was done. Either way it clears

@@ -54,17 +54,22 @@ void task_base::run_step(void* ctx, future_base*) {
   static_cast<task_base*>(ctx)->step();
 }
 
-void task_base::wakeup(void* ctx, future_base*) {
+void task_base::wakeup(void* ctx, future_base* f) {
   auto* t = static_cast<task_base*>(ctx);
   t->fut_waiter_ = nullptr;
-  t->step();
+  t->step(f);
 }
 
 // tasks.py: Task.__step.
-void task_base::step() {
+void task_base::step(const future_base* woke_by) {
   if (done()) return;
   if (must_cancel_) {
-    inject_ = std::make_exception_ptr(cancelled_error(cancel_message_));
+    // __step: `if not isinstance(exc, CancelledError): exc = self._make_cancelled_error()`.
+    // A CancelledError the awaited future already delivers is kept, with its message
+    // (task.cancel.message: the first message wins for a task suspended on a future).
+    if (woke_by == nullptr || !woke_by->delivers_cancelled_error()) {
+      inject_ = std::make_exception_ptr(cancelled_error(cancel_message_));
+    }
     must_cancel_ = false;
   }
   if (!started_ && inject_) {

@@ -63,7 +63,8 @@ class task_base : public future_base, public task_link {
   friend void detail::close_task(task_link* t) noexcept;
   static void run_step(void* ctx, future_base*);
   static void wakeup(void* ctx, future_base*);
-  void step();
+  /// tasks.py Task.__step; `woke_by` is the future whose completion resumed the task, if any.
+  void step(const future_base* woke_by = nullptr);
   void finish();
 
   std::coroutine_handle<> handle_;

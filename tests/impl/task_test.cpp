@@ -106,6 +106,33 @@ TEST(task, cancellation_is_delivered_at_next_resumption_with_message) {
   }
 }
 
+task<void> awaits_future(log_t* log, future<int> f) {
+  try {
+    co_await f;
+  } catch (const cancelled_error& e) {
+    log->push_back("cancelled '" + e.message() + "'");
+    throw;
+  }
+}
+
+// Two cancel() calls before a task suspended on a future wakes: the first cancels the
+// future, the second finds it done and only requests cancellation. Task.__step keeps the
+// future's CancelledError, so the first message wins (task.cancel.message; CPython 3.13
+// prints 'first' for the same program).
+TEST(task, second_cancel_before_wakeup_keeps_the_first_message) {
+  event_loop loop;
+  log_t log;
+  future<int> f(loop);
+  task<void> t = create_task(loop, awaits_future(&log, f));
+  loop.run_once();  // t suspends on f
+  EXPECT_TRUE(t.cancel("first"));
+  EXPECT_TRUE(f.cancelled());
+  EXPECT_TRUE(t.cancel("second"));
+  loop.run_until_complete(*t.base());
+  EXPECT_EQ(log, log_t{"cancelled 'first'"});
+  EXPECT_TRUE(t.cancelled());
+}
+
 TEST(task, swallowed_cancellation_finishes_with_value) {
   event_loop loop;
   log_t log;
