@@ -7,7 +7,7 @@ namespace aioconform::impl {
 bool future_base::cancel(std::string msg) {
   log_traceback_ = false;
   if (done()) return false;
-  cancel_message_ = std::move(msg);
+  set_cancel_message(std::move(msg));
   mark_done(state::cancelled);
   return true;
 }
@@ -28,23 +28,52 @@ void future_base::set_exception(std::exception_ptr e) {
 
 std::exception_ptr future_base::make_cancelled_error() const {
   if (exception_) return exception_;
-  return std::make_exception_ptr(cancelled_error(cancel_message_));
+  return std::make_exception_ptr(cancelled_error(cancel_message()));
+}
+
+const std::string& future_base::cancel_message() const noexcept {
+  static const std::string empty;
+  return cancel_message_ ? *cancel_message_ : empty;
+}
+
+void future_base::set_cancel_message(std::string msg) {
+  if (msg.empty()) {
+    cancel_message_.reset();
+  } else if (cancel_message_) {
+    *cancel_message_ = std::move(msg);
+  } else {
+    cancel_message_ = std::make_unique<std::string>(std::move(msg));
+  }
 }
 
 void future_base::add_done_callback(done_fn fn, void* ctx) {
   if (done()) {
     add_ref();
     loop_->call_soon(callback{fn, ctx, this});
+  } else if (!first_.fn) {
+    first_ = {fn, ctx};
   } else {
-    callbacks_.push_back({fn, ctx});
+    if (!more_) more_ = std::make_unique<std::vector<registration>>();
+    more_->push_back({fn, ctx});
   }
 }
 
 std::size_t future_base::remove_done_callback(done_fn fn, void* ctx) {
-  auto it = std::remove_if(callbacks_.begin(), callbacks_.end(),
-                           [&](const registration& r) { return r.fn == fn && r.ctx == ctx; });
-  auto n = static_cast<std::size_t>(callbacks_.end() - it);
-  callbacks_.erase(it, callbacks_.end());
+  auto matches = [&](const registration& r) { return r.fn == fn && r.ctx == ctx; };
+  std::size_t n = 0;
+  if (more_) {
+    auto it = std::remove_if(more_->begin(), more_->end(), matches);
+    n = static_cast<std::size_t>(more_->end() - it);
+    more_->erase(it, more_->end());
+  }
+  if (first_.fn && matches(first_)) {
+    ++n;
+    first_ = {};
+    if (more_ && !more_->empty()) {
+      first_ = more_->front();
+      more_->erase(more_->begin());
+    }
+  }
   return n;
 }
 
@@ -63,12 +92,16 @@ void future_base::release() noexcept {
 
 void future_base::mark_done(state s) {
   state_ = s;
-  for (const registration& r : callbacks_) {
+  if (!first_.fn) return;
+  add_ref();
+  loop_->call_soon(callback{first_.fn, first_.ctx, this});
+  first_ = {};
+  if (!more_) return;
+  for (const registration& r : *more_) {
     add_ref();
     loop_->call_soon(callback{r.fn, r.ctx, this});
   }
-  callbacks_.clear();
-  callbacks_.shrink_to_fit();
+  more_.reset();
 }
 
 void future_base::require_pending(const char* what) const {

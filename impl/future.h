@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -11,6 +12,7 @@
 
 #include "impl/error.h"
 #include "impl/event_loop.h"
+#include "impl/frame_pool.h"
 
 namespace aioconform::impl {
 
@@ -65,18 +67,34 @@ class future_base {
   std::exception_ptr make_cancelled_error() const;
   /// The message given to the cancel() that cancelled this future ("" for a task whose
   /// coroutine let a CancelledError out, as in CPython).
-  const std::string& cancel_message() const noexcept { return cancel_message_; }
+  const std::string& cancel_message() const noexcept;
 
   /// Registers `fn(ctx, this)`; scheduled with call_soon when done, or at once if done.
   void add_done_callback(done_fn fn, void* ctx);
   /// Removes every registration of (fn, ctx); returns how many were removed.
   std::size_t remove_done_callback(done_fn fn, void* ctx);
 
+  /// The value_slot<T> of a future of T (future<T> keeps one pointer, not two).
+  virtual void* value_storage() noexcept = 0;
+
   /// "Future", "Task" or "_GatheringFuture", as in the never-retrieved message.
   virtual const char* kind() const noexcept { return "Future"; }
 
   void add_ref() noexcept { ++refs_; }
   void release() noexcept;
+
+  /// A scratch bit for combinators that must see each distinct future once (gather, wait):
+  /// they set it while walking their arguments and clear it before returning, so it is
+  /// false between calls. O(1) instead of a set of seen futures.
+  bool marked() const noexcept { return marked_; }
+  void set_marked(bool m) noexcept { marked_ = m; }
+
+  /// Futures, and the coroutine frames of tasks (whose promise is a future), come from
+  /// the frame pool.
+  static void* operator new(std::size_t size) { return frame_pool::allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept {
+    frame_pool::deallocate(p, size);
+  }
 
   // For implementers of future types (the typed value lives in a value_slot<T>).
 
@@ -94,19 +112,32 @@ class future_base {
   /// Frees the object; tasks destroy their coroutine frame instead.
   virtual void destroy() noexcept { delete this; }
 
+  /// Sets the message cancel_message() returns; an empty one allocates nothing.
+  void set_cancel_message(std::string msg);
+
   event_loop* loop_;
   std::exception_ptr exception_;
-  std::string cancel_message_;
-  bool log_traceback_ = false;
 
  private:
   struct registration {
-    done_fn fn;
-    void* ctx;
+    done_fn fn = nullptr;
+    void* ctx = nullptr;
   };
-  std::vector<registration> callbacks_;
+
+  // Most futures have at most one done callback (their awaiter or their gather): it is
+  // kept inline, and only further ones allocate. Invariant: `first_` is empty only when
+  // `more_` is null or empty; order is first_, then more_ (registration order).
+  registration first_;
+  std::unique_ptr<std::vector<registration>> more_;
+  std::unique_ptr<std::string> cancel_message_;  ///< null when empty
   std::uint32_t refs_ = 0;
   state state_ = state::pending;
+
+ protected:
+  bool log_traceback_ = false;
+
+ private:
+  bool marked_ = false;
 };
 
 /// Where a future of T keeps its value; mixed into future_core<T> and task promises.
@@ -120,6 +151,7 @@ template <class T>
 class future_core : public future_base, public value_slot<T> {
  public:
   explicit future_core(event_loop* loop) noexcept : future_base(loop) {}
+  void* value_storage() noexcept final { return static_cast<value_slot<T>*>(this); }
 };
 
 /// A handle to an asyncio Future of T (T may be void), shared by copying.
@@ -135,19 +167,18 @@ class future {
 
   /// A new pending plain future on `loop`.
   explicit future(event_loop& loop) : future(new future_core<T>(&loop)) {}
-  /// Adopts a future object and its value slot (the same object), taking a reference.
+  /// Adopts a future object that is its own value_slot<T>, taking a reference.
   template <class Core>
-  explicit future(Core* core) noexcept : base_(core), slot_(core) {
+  requires std::is_base_of_v<value_slot<T>, Core>
+  explicit future(Core* core) noexcept : base_(core) {
     if (base_) base_->add_ref();
   }
-  future(const future& o) noexcept : base_(o.base_), slot_(o.slot_) {
+  future(const future& o) noexcept : base_(o.base_) {
     if (base_) base_->add_ref();
   }
-  future(future&& o) noexcept
-      : base_(std::exchange(o.base_, nullptr)), slot_(std::exchange(o.slot_, nullptr)) {}
+  future(future&& o) noexcept : base_(std::exchange(o.base_, nullptr)) {}
   future& operator=(future o) noexcept {
     std::swap(base_, o.base_);
-    std::swap(slot_, o.slot_);
     return *this;
   }
   ~future() {
@@ -161,13 +192,13 @@ class future {
   /// The result; throws the exception or cancelled_error; invalid_state_error if pending.
   T result() {
     base_->check_result();
-    if constexpr (!std::is_void_v<T>) return *slot_->value;
+    if constexpr (!std::is_void_v<T>) return *slot()->value;
   }
   std::exception_ptr exception() { return base_->exception(); }
   /// Future.set_result; throws invalid_state_error if done.
   void set_result(stored_t<T> v = {}) {
     base_->require_pending("set_result");
-    slot_->value.emplace(std::move(v));
+    slot()->value.emplace(std::move(v));
     base_->mark_done(future_base::state::finished);
   }
   void set_exception(std::exception_ptr e) { base_->set_exception(std::move(e)); }
@@ -177,12 +208,13 @@ class future {
   }
 
   future_base* base() const noexcept { return base_; }
-  value_slot<T>* slot() const noexcept { return slot_; }
+  value_slot<T>* slot() const noexcept {
+    return static_cast<value_slot<T>*>(base_->value_storage());
+  }
   friend bool operator==(const future& a, const future& b) noexcept { return a.base_ == b.base_; }
 
  protected:
   future_base* base_;
-  value_slot<T>* slot_;
 };
 
 }  // namespace aioconform::impl

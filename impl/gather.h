@@ -62,17 +62,10 @@ class gathering_future : public future_core<std::vector<R>> {
   /// Registers the done callbacks; children done already are processed at once (3.12+,
   /// gather.done-children).
   void start() {
-    std::vector<future_base*> seen;
-    seen.reserve(children_.size());
-    for (task<T>& c : children_) seen.push_back(c.base());
-    std::sort(seen.begin(), seen.end());
-    std::vector<bool> registered(seen.size(), false);
     std::vector<future_base*> done_at_call;
     for (task<T>& c : children_) {
-      auto i = static_cast<std::size_t>(std::lower_bound(seen.begin(), seen.end(), c.base()) -
-                                        seen.begin());
-      if (registered[i]) continue;  // gather.duplicates
-      registered[i] = true;
+      if (c.base()->marked()) continue;  // gather.duplicates
+      c.base()->set_marked(true);
       ++nfuts_;
       if (c.done()) {
         done_at_call.push_back(c.base());
@@ -81,6 +74,7 @@ class gathering_future : public future_core<std::vector<R>> {
         c.add_done_callback(&gathering_future::on_child_done, this);
       }
     }
+    for (task<T>& c : children_) c.base()->set_marked(false);
     for (future_base* f : done_at_call) child_done(*f);
     if (nfuts_ == 0) {  // gather.empty
       this->value.emplace();

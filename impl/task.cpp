@@ -16,7 +16,7 @@ bool task_base::cancel(std::string msg) {
   ++num_cancels_requested_;
   if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
   must_cancel_ = true;
-  cancel_message_ = std::move(msg);
+  set_cancel_message(std::move(msg));
   return true;
 }
 
@@ -68,7 +68,7 @@ void task_base::step(const future_base* woke_by) {
     // A CancelledError the awaited future already delivers is kept, with its message
     // (task.cancel.message: the first message wins for a task suspended on a future).
     if (woke_by == nullptr || !woke_by->delivers_cancelled_error()) {
-      inject_ = std::make_exception_ptr(cancelled_error(cancel_message_));
+      inject_ = std::make_exception_ptr(cancelled_error(cancel_message()));
     }
     must_cancel_ = false;
   }
@@ -87,7 +87,7 @@ void task_base::step(const future_base* woke_by) {
   }
   if (fut_waiter_ && must_cancel_) {
     // Cancelled during this step while it went on to suspend on a future.
-    if (fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
+    if (fut_waiter_->cancel(cancel_message())) must_cancel_ = false;
   }
 }
 
@@ -95,7 +95,7 @@ void task_base::finish() {
   if (raised_) {
     exception_ = std::exchange(raised_, nullptr);
     if (is_cancelled_error(exception_)) {
-      cancel_message_.clear();  // super().cancel() without msg; awaiters see exception_
+      set_cancel_message({});  // super().cancel() without msg; awaiters see exception_
       mark_done(state::cancelled);
     } else {
       log_traceback_ = true;

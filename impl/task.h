@@ -88,6 +88,7 @@ class task_promise_common : public task_base, public value_slot<T> {
   std::suspend_always final_suspend() const noexcept { return {}; }
   void unhandled_exception() noexcept { raised_ = std::current_exception(); }
   task<T> get_return_object() noexcept;
+  void* value_storage() noexcept final { return static_cast<value_slot<T>*>(this); }
 };
 
 template <class T>
@@ -130,15 +131,13 @@ class task : public future<T> {
  public:
   using promise_type = detail::task_promise<T>;
 
-  explicit task(detail::task_promise_common<T>* p) noexcept : future<T>(p), promise_(p) {}
+  explicit task(detail::task_promise_common<T>* p) noexcept : future<T>(p) {}
 
-  task_base* base() const noexcept { return promise_; }
-  bool scheduled() const noexcept { return promise_->scheduled(); }
-  int cancelling() const noexcept { return promise_->cancelling(); }
-  int uncancel() noexcept { return promise_->uncancel(); }
-
- private:
-  detail::task_promise_common<T>* promise_;
+  // The future's object is the promise: no second pointer per handle.
+  task_base* base() const noexcept { return static_cast<task_base*>(this->base_); }
+  bool scheduled() const noexcept { return base()->scheduled(); }
+  int cancelling() const noexcept { return base()->cancelling(); }
+  int uncancel() noexcept { return base()->uncancel(); }
 };
 
 template <class T>

@@ -83,8 +83,11 @@ task<wait_result<T>> wait(std::vector<task<T>> children,
   std::vector<task<T>> fs;
   fs.reserve(children.size());
   for (task<T>& c : children) {
-    if (std::find(fs.begin(), fs.end(), c) == fs.end()) fs.push_back(c);
+    if (c.base()->marked()) continue;  // wait.duplicates
+    c.base()->set_marked(true);
+    fs.push_back(c);
   }
+  for (task<T>& c : fs) c.base()->set_marked(false);
   event_loop& loop = *event_loop::running();
   for (task<T>& c : fs) c.base()->schedule(loop);
   auto* w = new detail::wait_waiter(&loop, fs.size(), when);

@@ -1,0 +1,118 @@
+#include "impl/frame_pool.h"
+
+#include <sys/mman.h>
+
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define AIOCONFORM_FRAME_POOL_BYPASS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AIOCONFORM_FRAME_POOL_BYPASS 1
+#endif
+#endif
+
+namespace aioconform::impl {
+namespace {
+
+constexpr std::size_t granule = 16;  // alignof(std::max_align_t) on x86-64 and AArch64
+constexpr std::size_t classes = frame_pool::max_pooled / granule + 1;
+constexpr std::size_t chunk_size = std::size_t{2} << 20;
+
+std::size_t size_class(std::size_t size) noexcept {
+  return (size + granule - 1) / granule;
+}
+
+struct free_block {
+  free_block* next;
+};
+
+struct pool {
+  free_block* free[classes] = {};
+  std::vector<void*> chunks;
+  char* bump = nullptr;
+  char* end = nullptr;
+  std::size_t live = 0;
+
+  ~pool() {
+    for (void* c : chunks) std::free(c);
+  }
+
+  // With no live block, every chunk but the first goes back to the system and the first is
+  // reused from its start: a program that makes one task at a time never refills.
+  void reset() noexcept {
+    for (std::size_t i = 1; i < chunks.size(); ++i) std::free(chunks[i]);
+    chunks.resize(chunks.empty() ? 0 : 1);
+    for (free_block*& f : free) f = nullptr;
+    bump = chunks.empty() ? nullptr : static_cast<char*>(chunks[0]);
+    end = chunks.empty() ? nullptr : bump + chunk_size;
+  }
+
+  void* refill(std::size_t bytes) {
+    void* c = std::aligned_alloc(chunk_size, chunk_size);
+    if (!c) throw std::bad_alloc();
+    madvise(c, chunk_size, MADV_HUGEPAGE);  // a hint: without THP it only costs the call
+    chunks.push_back(c);
+    bump = static_cast<char*>(c) + bytes;
+    end = static_cast<char*>(c) + chunk_size;
+    return c;
+  }
+};
+
+thread_local pool local_pool;
+
+}  // namespace
+
+void* frame_pool::allocate(std::size_t size) {
+#ifdef AIOCONFORM_FRAME_POOL_BYPASS
+  ++local_pool.live;
+  return ::operator new(size);
+#else
+  if (size > max_pooled) return ::operator new(size);
+  pool& p = local_pool;
+  std::size_t c = size_class(size);
+  ++p.live;
+  if (free_block* b = p.free[c]) {
+    p.free[c] = b->next;
+    return b;
+  }
+  std::size_t bytes = c * granule;
+  if (static_cast<std::size_t>(p.end - p.bump) < bytes) {
+    try {
+      return p.refill(bytes);
+    } catch (...) {
+      --p.live;
+      throw;
+    }
+  }
+  void* r = p.bump;
+  p.bump += bytes;
+  return r;
+#endif
+}
+
+void frame_pool::deallocate(void* ptr, std::size_t size) noexcept {
+#ifdef AIOCONFORM_FRAME_POOL_BYPASS
+  --local_pool.live;
+  ::operator delete(ptr, size);
+#else
+  if (size > max_pooled) {
+    ::operator delete(ptr, size);
+    return;
+  }
+  pool& p = local_pool;
+  auto* b = static_cast<free_block*>(ptr);
+  std::size_t c = size_class(size);
+  b->next = p.free[c];
+  p.free[c] = b;
+  if (--p.live == 0) p.reset();
+#endif
+}
+
+std::size_t frame_pool::live_blocks() noexcept {
+  return local_pool.live;
+}
+
+}  // namespace aioconform::impl
