@@ -1,0 +1,31 @@
+#pragma once
+
+// spec/deviations.json: the known deviations of real runtimes from the model (SPEC.md §13),
+// machine-readable. Each entry is a finding that was recorded, not hidden: the golden stays
+// as the runtime produced it and verify expects the model to reject it with that clause.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aioconform::cli {
+
+struct known_deviation {
+  std::string runtime;   ///< a golden runtime directory name, e.g. "uvloop-3.11"
+  std::string scenario;  ///< a scenario name
+  std::string clause;    ///< the clause the runtime breaks
+  std::string why;       ///< one sentence, with the upstream issue where there is one
+};
+
+struct known_deviations {
+  std::vector<known_deviation> entries;
+  [[nodiscard]] const known_deviation* find(std::string_view runtime,
+                                            std::string_view scenario) const;
+};
+
+/// Loads `aioconform.deviations/1`; a missing file is an empty list. Throws
+/// format::format_error (file, JSON path, reason) on a malformed one.
+[[nodiscard]] known_deviations load_known_deviations(const std::filesystem::path& path);
+
+}  // namespace aioconform::cli

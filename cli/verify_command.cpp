@@ -1,0 +1,159 @@
+// aioconform verify: judges every golden trace with the model under its runtime's version
+// profile. A golden the model rejects is a finding unless spec/deviations.json lists it as a
+// known deviation of that runtime with the clause it breaks; a listed deviation the model
+// now accepts (or rejects citing another clause) is a finding too, so the list cannot go
+// stale.
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cli_error.h"
+#include "cli/command.h"
+#include "cli/corpus_options.h"
+#include "cli/golden_store.h"
+#include "cli/known_deviations.h"
+#include "cli/text_table.h"
+#include "format/format_error.h"
+#include "format/json_file.h"
+#include "spec/model/check.h"
+#include "spec/model/profile.h"
+#include "spec/model/world.h"
+
+namespace aioconform::cli {
+namespace {
+
+struct verify_options {
+  std::vector<std::string> runtimes;
+  std::string scenarios = "*";
+  std::optional<std::string> golden;
+  std::optional<std::string> deviations;
+  std::optional<std::string> profile;
+  bool verbose = false;
+};
+
+struct runtime_tally {
+  std::size_t accepted = 0;
+  std::size_t deviations = 0;
+  std::size_t findings = 0;
+  std::string profile;
+};
+
+exit_code run_verify(const verify_options& options, const cli_context& context) {
+  golden_store store(options.golden ? std::filesystem::path(*options.golden)
+                                    : default_golden_dir());
+  known_deviations known = load_known_deviations(
+      options.deviations ? std::filesystem::path(*options.deviations)
+                         : store.root().parent_path() / "spec" / "deviations.json");
+  std::vector<std::string> runtimes = options.runtimes;
+  if (runtimes.empty()) runtimes = store.trace_runtimes();
+  std::optional<model::profile> forced;
+  if (options.profile) {
+    forced = model::parse_profile(*options.profile);
+    if (!forced)
+      throw cli_error("--profile: unknown profile '" + *options.profile +
+                      "' (3.8 ... 3.13, 3.12-eager, 3.13-eager)");
+  }
+
+  std::map<std::string, std::pair<std::size_t, std::size_t>>
+      per_clause;  // clause -> (accepted goldens citing it, rejections)
+  std::vector<std::string> findings;
+  text_table table({"runtime", "profile", "accepted", "known deviations", "findings"});
+  exit_code code = exit_code::ok;
+  std::map<std::string, format::scenario> scenarios;
+  for (const std::string& runtime : runtimes) {
+    runtime_tally tally;
+    for (const std::string& name : store.trace_names(runtime)) {
+      if (!matches_glob(options.scenarios, name)) continue;
+      auto it = scenarios.find(name);
+      if (it == scenarios.end()) it = scenarios.emplace(name, store.load_scenario(name)).first;
+      const format::scenario& sc = it->second;
+      auto path = store.trace_path(runtime, name);
+      nlohmann::json trace = format::load_json_file(path);
+      std::optional<model::profile> p =
+          forced ? forced : model::profile_of_runtime(trace.at("runtime"));
+      if (!p) {
+        findings.push_back(fmt::format("{}: runtime {} has no version profile (3.8-3.13)",
+                                       path.string(), runtime));
+        ++tally.findings;
+        continue;
+      }
+      tally.profile = p->name();
+      model::verdict v;
+      try {
+        v = model::check(sc, trace, *p);
+      } catch (const model::scenario_error& e) {
+        findings.push_back(
+            fmt::format("{}: the model cannot run the scenario: {}", path.string(), e.message));
+        ++tally.findings;
+        continue;
+      }
+      const known_deviation* dev = known.find(runtime, name);
+      if (v.accepted) {
+        for (const std::string& c : sc.clauses) ++per_clause[c].first;
+        if (dev) {
+          ++tally.findings;
+          findings.push_back(
+              fmt::format("{}: listed as a known deviation ({}) but the model accepts it: remove "
+                          "it from the deviation list",
+                          path.string(), dev->clause));
+        } else {
+          ++tally.accepted;
+        }
+        continue;
+      }
+      ++per_clause[v.clause].second;
+      if (dev && dev->clause == v.clause) {
+        ++tally.deviations;
+        if (options.verbose) fmt::print("deviation {} {}: {}\n", runtime, name, v.explanation);
+        continue;
+      }
+      ++tally.findings;
+      std::string line = fmt::format("{}: {}", path.string(), v.explanation);
+      if (dev)
+        line += fmt::format(" (listed as a deviation of clause {}, but it breaks {})", dev->clause,
+                            v.clause);
+      line += fmt::format("\n  reproduce: {} verify --runtime {} --scenarios '{}'", context.program,
+                          runtime, name);
+      findings.push_back(std::move(line));
+    }
+    table.add_row({runtime, tally.profile, std::to_string(tally.accepted),
+                   std::to_string(tally.deviations), std::to_string(tally.findings)});
+    if (tally.findings > 0) code = exit_code::finding;
+  }
+  fmt::print("{}", table.str());
+  if (options.verbose) {
+    text_table clauses({"clause", "accepted goldens citing it", "rejections citing it"});
+    for (const auto& [clause, counts] : per_clause) {
+      clauses.add_row({clause, std::to_string(counts.first), std::to_string(counts.second)});
+    }
+    fmt::print("\n{}", clauses.str());
+  }
+  for (const std::string& f : findings) fmt::print("FINDING {}\n", f);
+  return code;
+}
+
+}  // namespace
+
+command add_verify_command(CLI::App& parent, const cli_context& context) {
+  auto options = std::make_shared<verify_options>();
+  CLI::App* app = parent.add_subcommand(
+      "verify", "Judge every golden trace with the model under its runtime's version profile");
+  app->add_option("--runtime", options->runtimes,
+                  "Only these runtimes (repeatable; default: every golden runtime)");
+  add_scenarios_option(*app, options->scenarios);
+  add_golden_option(*app, options->golden);
+  app->add_option(
+      "--deviations", options->deviations,
+      "Known-deviation list (default: spec/deviations.json next to the golden directory)");
+  app->add_option("--profile", options->profile,
+                  "Judge by this profile instead of each runtime's own (3.8 ... 3.13, 3.13-eager)");
+  app->add_flag("--verbose,-v", options->verbose,
+                "Also print the per-clause summary and each known deviation");
+  return {app, [options, &context] { return run_verify(*options, context); }};
+}
+
+}  // namespace aioconform::cli

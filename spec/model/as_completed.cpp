@@ -1,0 +1,167 @@
+// asyncio.as_completed (tasks.py): a generator over a Queue of completed futures until 3.12,
+// the _AsCompletedIterator from 3.13 (which adds `async for` yielding the futures
+// themselves); consumed as the adapter does, recording one `yield` per item.
+
+#include <deque>
+#include <memory>
+
+#include "spec/model/combinators.h"
+
+namespace aioconform::model {
+namespace {
+
+/// asyncio.Queue, reduced to what as_completed uses: put_nowait and get. An empty slot
+/// (nullopt) is the timeout's None sentinel.
+struct queue {
+  std::deque<std::optional<fid>> items;
+  std::deque<fid> getters;
+
+  static void wakeup_next(world& w, std::deque<fid>& waiters) {
+    while (!waiters.empty()) {
+      fid waiter = waiters.front();
+      waiters.pop_front();
+      if (!w.done(waiter)) {
+        w.set_result(waiter, nullptr, "as_completed.order");
+        break;
+      }
+    }
+  }
+  void put_nowait(world& w, std::optional<fid> item) {
+    items.push_back(item);
+    wakeup_next(w, getters);
+  }
+};
+
+proc queue_get(world& w, std::shared_ptr<queue> q) {
+  while (q->items.empty()) {
+    fid getter = w.create_future();
+    q->getters.push_back(getter);
+    py_exception err;
+    try {
+      co_await w.wait(getter);
+    } catch (py_raise& r) {
+      err = r.exception;
+    }
+    if (err) {
+      w.future_cancel(getter, std::nullopt, "as_completed.timeout.no-cancel");
+      std::erase(q->getters, getter);
+      if (!q->items.empty() && !w.cancelled(getter)) queue::wakeup_next(w, q->getters);
+      throw py_raise{err};
+    }
+  }
+  std::optional<fid> item = q->items.front();
+  q->items.pop_front();
+  co_return item ? json(*item) : json(nullptr);
+}
+
+/// The shared state of one as_completed call.
+struct iterator_state {
+  std::shared_ptr<queue> done = std::make_shared<queue>();
+  std::vector<fid> todo;  ///< in set order
+  std::vector<std::pair<fid, std::uint64_t>> callbacks;
+  handle_ref timeout_handle;
+  std::size_t todo_left = 0;
+};
+
+py_exception timeout_error(const world& w) {
+  return make_exception(w.at_least(11) ? "TimeoutError" : "asyncio.exceptions.TimeoutError", "");
+}
+
+/// _wait_for_one: the next completed future (or raises TimeoutError).
+proc wait_for_one(world& w, std::shared_ptr<iterator_state> it) {
+  json f = co_await queue_get(w, it->done);
+  if (f.is_null()) throw py_raise{timeout_error(w)};  // as_completed.timeout
+  co_return f;
+}
+
+std::shared_ptr<iterator_state> start(interpreter& in, const std::vector<awaitable>& children,
+                                      std::optional<std::int64_t> timeout) {
+  world& w = in.w;
+  auto it = std::make_shared<iterator_state>();
+  std::vector<fid> wrapped;
+  for (const awaitable& a : children)
+    wrapped.push_back(in.ensure_future(a));  // as_completed.coroutines
+  it->todo = as_python_set(w, wrapped);      // as_completed.duplicates
+  std::weak_ptr<iterator_state> weak = it;
+  for (fid f : it->todo) {
+    it->callbacks.emplace_back(f, w.add_done_callback(f, [&w, weak](fid done) {
+      auto st = weak.lock();
+      if (!st || st->todo.empty()) return;  // the timeout was here first
+      std::erase(st->todo, done);
+      st->done->put_nowait(w, done);
+      if (st->todo.empty() && st->timeout_handle) st->timeout_handle->cancelled = true;
+    }));
+  }
+  if (!it->todo.empty() && timeout) {
+    it->timeout_handle = w.call_later(
+        *timeout,
+        [&w, weak] {
+          auto st = weak.lock();
+          if (!st) return;
+          // as_completed.timeout.no-cancel: the children keep running.
+          for (fid f : st->todo) {
+            for (auto [g, id] : st->callbacks) {
+              if (g == f) w.remove_done_callback(f, id);
+            }
+            st->done->put_nowait(w, std::nullopt);
+          }
+          st->todo.clear();
+        },
+        "as_completed.timeout");
+  }
+  it->todo_left = it->todo.size();
+  return it;
+}
+
+}  // namespace
+
+proc as_completed(interpreter& in, std::string exec_name, std::string path,
+                  std::vector<awaitable> children, std::optional<std::int64_t> timeout,
+                  format::as_completed_form form) {
+  world& w = in.w;
+  json outcomes = json::array();
+  auto it = start(in, children, timeout);
+  for (std::size_t i = 0; it->todo_left > 0; ++i) {
+    --it->todo_left;
+    json outcome;
+    py_exception err;
+    std::optional<std::string> future_name;
+    const char* clause = "as_completed.order";
+    if (form == format::as_completed_form::async_for) {
+      // __anext__ awaits the next future outside the item's try (as_completed.async-for.timeout)
+      json f = co_await wait_for_one(w, it);
+      fid item = f.get<fid>();
+      future_name = in.name_of(item);
+      try {
+        json v = co_await w.wait(item);
+        outcome = {{"result", std::move(v)}};
+      } catch (py_raise& r) {
+        err = r.exception;
+      }
+    } else {
+      try {
+        json f = co_await wait_for_one(w, it);
+        outcome = {{"result", w.result(f.get<fid>())}};  // as_completed.exception.per-item
+      } catch (py_raise& r) {
+        err = r.exception;
+      }
+    }
+    if (err) {
+      outcome = exception_outcome(err);
+      clause = err->type == "TimeoutError" || err->type == "asyncio.exceptions.TimeoutError"
+                   ? "as_completed.timeout"
+                   : "as_completed.exception.per-item";
+    }
+    json fields = {{"at", path}, {"i", i}, {"outcome", outcome}};
+    if (future_name) fields["future"] = *future_name;
+    if (err && is_cancelled_error(err)) {
+      w.record(exec_name, "yield", std::move(fields), "as_completed.child-cancelled");
+      throw py_raise{err};
+    }
+    w.record(exec_name, "yield", std::move(fields), clause);
+    outcomes.push_back(std::move(outcome));
+  }
+  co_return outcomes;
+}
+
+}  // namespace aioconform::model

@@ -1,0 +1,175 @@
+#include "spec/model/check.h"
+
+#include <algorithm>
+#include <set>
+
+#include "format/canonical_json.h"
+#include "format/scenario_codec.h"
+#include "spec/model/run.h"
+#include "spec/model/schedule.h"
+#include "spec/model/world.h"
+
+namespace aioconform::model {
+namespace {
+
+/// Thrown by the comparing sink to abandon a schedule at its first differing event.
+struct diverged {};
+
+class comparing_sink : public event_sink {
+ public:
+  explicit comparing_sink(const json& observed) : observed_(observed) {}
+  void event(json ev, std::string_view clause) override {
+    if (index >= observed_.size() || ev != observed_[index]) {
+      expected = std::move(ev);
+      expected_clause = clause;
+      throw diverged{};
+    }
+    ++index;
+  }
+  std::size_t index = 0;
+  json expected;  ///< the differing event the model made
+  std::string expected_clause;
+
+ private:
+  const json& observed_;
+};
+
+std::string summary(const json& ev) {
+  if (ev.is_null()) return "nothing (the run is over)";
+  return format::canonical_compact(ev);
+}
+
+}  // namespace
+
+bool profile_supports(const profile& p, const std::string& feature) {
+  if (feature == "cancel_message") return p.minor >= 9;
+  if (feature == "timeout" || feature == "task_group") return p.minor >= 11;
+  if (feature == "as_completed_async_for") return p.minor >= 13;
+  return false;
+}
+
+verdict check(const format::scenario& sc, const json& trace, const profile& p,
+              std::size_t max_schedules) {
+  verdict v;
+  // Features the profile lacks: the only allowed trace is "unsupported" listing them.
+  std::vector<std::string> missing;
+  for (const std::string& f : format::features_used(sc)) {
+    if (!profile_supports(p, f)) missing.push_back(f);
+  }
+  std::sort(missing.begin(), missing.end());
+  const std::string end = trace.value("end", "");
+  if (!missing.empty() || end == "unsupported") {
+    json want_missing = missing;
+    json have_missing = trace.value("missing", json::array());
+    v.accepted = end == "unsupported" && have_missing == want_missing;
+    if (!v.accepted) {
+      v.clause = "run.features";
+      v.where = "missing";
+      v.allowed = json::array({want_missing});
+      v.observed = have_missing;
+      v.explanation =
+          "profile " + p.name() +
+          (missing.empty()
+               ? " supports every feature the scenario uses, so the run cannot be unsupported"
+               : " lacks features " + format::canonical_compact(want_missing) +
+                     ", so the run must be unsupported listing them");
+    }
+    return v;
+  }
+
+  const json& observed = trace.at("events");
+  schedule_explorer explorer;
+  std::size_t best_index = 0;
+  json best_allowed = json::array();
+  std::string best_clause;
+  bool best_is_event = true;
+  std::string best_where;
+  json best_observed;
+  std::string best_explanation;
+  auto note = [&](std::size_t index, json allowed, std::string clause, bool is_event,
+                  std::string where, json obs, std::string explanation) {
+    if (best_clause.empty() || index > best_index) {
+      best_index = index;
+      best_allowed = json::array();
+      best_clause = std::move(clause);
+      best_is_event = is_event;
+      best_where = std::move(where);
+      best_observed = std::move(obs);
+      best_explanation = std::move(explanation);
+    }
+    if (index == best_index &&
+        std::find(best_allowed.begin(), best_allowed.end(), allowed) == best_allowed.end()) {
+      best_allowed.push_back(std::move(allowed));
+    }
+  };
+  do {
+    if (v.schedules == max_schedules) {
+      v.inconclusive = true;
+      break;
+    }
+    ++v.schedules;
+    comparing_sink sink(observed);
+    run_result r;
+    try {
+      r = run_scenario(sc, p, sink, explorer);
+    } catch (diverged&) {
+      explorer.truncate_to_made();
+      std::size_t i = sink.index;
+      json obs = i < observed.size() ? observed[i] : json();
+      note(i, sink.expected, sink.expected_clause, true, "events[" + std::to_string(i) + "]", obs,
+           "");
+      continue;
+    }
+    const std::size_t n = observed.size();
+    if (sink.index < n) {
+      note(sink.index, json(), r.end == "hang" ? "loop.hang" : "run.main", true,
+           "events[" + std::to_string(sink.index) + "]", observed[sink.index], "");
+      continue;
+    }
+    // Every event matched: the end, the final states and the reports must too.
+    if (trace.value("end", "") != r.end) {
+      note(n + 1, r.end, "loop.hang", false, "end", trace.value("end", ""), "");
+      continue;
+    }
+    const json& futures = trace.at("futures");
+    bool futures_ok = true;
+    std::set<std::string> names;
+    for (auto it = r.futures.begin(); it != r.futures.end(); ++it) names.insert(it.key());
+    for (auto it = futures.begin(); it != futures.end(); ++it) names.insert(it.key());
+    for (const std::string& name : names) {
+      json want = r.futures.contains(name) ? r.futures[name] : json();
+      json have = futures.contains(name) ? futures[name] : json();
+      if (want != have) {
+        note(n + 2, want, r.future_clauses.value(name, "task.await.outcome"), false,
+             "futures." + name, have, "");
+        futures_ok = false;
+        break;
+      }
+    }
+    if (!futures_ok) continue;
+    if (trace.at("reports") != r.reports) {
+      note(n + 3, r.reports, "task.never-retrieved", false, "reports", trace.at("reports"), "");
+      continue;
+    }
+    v.accepted = true;
+    return v;
+  } while (explorer.next());
+
+  v.clause = best_clause;
+  v.where = best_where;
+  if (best_is_event) v.event_index = best_index;
+  v.allowed = best_allowed;
+  v.observed = best_observed;
+  std::string allowed_text;
+  for (const json& a : best_allowed) {
+    if (!allowed_text.empty()) allowed_text += " or ";
+    allowed_text += summary(a);
+  }
+  v.explanation = "at " + best_where + " the model (profile " + p.name() + ") allows " +
+                  allowed_text + " but the trace has " + summary(best_observed) + " [" +
+                  best_clause + "]";
+  if (v.inconclusive) v.explanation += " (inconclusive: schedule limit reached)";
+  return v;
+}
+
+}  // namespace aioconform::model

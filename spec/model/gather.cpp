@@ -1,0 +1,108 @@
+// asyncio.gather (tasks.py: gather, _GatheringFuture), per profile.
+
+#include <memory>
+
+#include "spec/model/combinators.h"
+
+namespace aioconform::model {
+namespace {
+
+/// The closure gather's _done_callback keeps.
+struct gather_state {
+  fid outer = 0;
+  bool outer_exists = false;
+  std::vector<fid> children;
+  int nfuts = 0;
+  int nfinished = 0;
+  bool return_exceptions = false;
+};
+
+json result_item(world& w, fid child) {
+  if (w.cancelled(child)) {
+    // gather.child-cancelled: a CancelledError carrying the child's message (3.9+)
+    std::string msg = w.at_least(9) ? w.at(child).cancel_message.value_or("") : "";
+    return {{"$exception", encode_exception(make_cancelled_error(msg))}};
+  }
+  py_exception e = w.exception(child);
+  if (e) return {{"$exception", encode_exception(e)}};
+  return w.result(child);
+}
+
+void on_child_done(world& w, const std::shared_ptr<gather_state>& g, fid fut) {
+  ++g->nfinished;
+  if (!g->outer_exists || w.done(g->outer)) {
+    // gather.exception.later-retrieved
+    if (!w.cancelled(fut)) (void)w.exception(fut);
+    return;
+  }
+  if (!g->return_exceptions) {
+    if (w.cancelled(fut)) {
+      py_exception exc = w.at_least(9) ? w.make_cancelled_error(fut) : make_cancelled_error();
+      w.set_exception(g->outer, exc, "gather.child-cancelled");
+      return;
+    }
+    py_exception exc = w.exception(fut);
+    if (exc) {
+      w.set_exception(g->outer, exc, "gather.exception.first-propagates");
+      return;
+    }
+  }
+  if (g->nfinished == g->nfuts) {
+    json results = json::array();
+    for (fid c : g->children) results.push_back(result_item(w, c));
+    if (w.at(g->outer).cancel_requested) {
+      // gather.cancel.outer-done-not-cancelled; 3.9+ takes the message of the last child
+      // in argument order (gather.cancel.message).
+      py_exception exc =
+          w.at_least(9) ? w.make_cancelled_error(g->children.back()) : make_cancelled_error();
+      w.set_exception(g->outer, exc, "gather.cancel.outer-done-not-cancelled");
+    } else {
+      w.set_result(g->outer, std::move(results),
+                   g->return_exceptions ? "gather.return-exceptions" : "gather.order");
+    }
+  }
+}
+
+}  // namespace
+
+fid gather(interpreter& in, const std::vector<awaitable>& children, bool return_exceptions) {
+  world& w = in.w;
+  if (children.empty()) {
+    fid outer = w.create_future();
+    w.set_result(outer, json::array(), "gather.empty");
+    return outer;
+  }
+  auto g = std::make_shared<gather_state>();
+  g->return_exceptions = return_exceptions;
+  std::vector<std::pair<const void*, fid>> arg_to_fut;
+  std::vector<fid> done_futs;
+  for (const awaitable& a : children) {
+    const void* key = a.future ? static_cast<const void*>(&w.at(*a.future)) : a.coroutine.get();
+    std::optional<fid> known;
+    for (auto& [k, f] : arg_to_fut) {
+      if (k == key) known = f;  // gather.duplicates
+    }
+    if (known) {
+      g->children.push_back(*known);
+      continue;
+    }
+    fid fut = in.ensure_future(a);  // gather.wraps-coroutines
+    if (a.coroutine) w.at(fut).task->log_destroy_pending = false;
+    ++g->nfuts;
+    arg_to_fut.emplace_back(key, fut);
+    if (w.at_least(12) && w.done(fut)) {
+      done_futs.push_back(fut);  // gather.done-children
+    } else {
+      w.add_done_callback(fut, [&w, g](fid f) { on_child_done(w, g, f); });
+    }
+    g->children.push_back(fut);
+  }
+  g->outer = w.create_future();
+  g->outer_exists = true;
+  w.at(g->outer).kind = future_kind::gathering;
+  w.at(g->outer).children = g->children;
+  for (fid f : done_futs) on_child_done(w, g, f);
+  return g->outer;
+}
+
+}  // namespace aioconform::model

@@ -1,0 +1,83 @@
+#pragma once
+
+// proc: a Python coroutine as the model runs it. Model code that mirrors an asyncio
+// coroutine (a script body, asyncio.wait, wait_for, ...) is written as a C++ coroutine
+// returning proc; `co_await other_proc` runs the callee inline in the same task, like
+// Python's `await coro()`, with no loop iteration in between. Suspension happens only
+// where Python's would: awaiting a pending future, or a bare yield (sleep(0)); the task
+// that runs the coroutine resumes the innermost frame (see task_runner in world.h).
+
+#include <coroutine>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+
+namespace aioconform::model {
+
+class proc {
+ public:
+  struct promise_type {
+    std::coroutine_handle<> continuation;  ///< the awaiting frame; null for a task's root
+    std::optional<nlohmann::json> value;
+    std::exception_ptr error;
+
+    proc get_return_object() {
+      return proc(std::coroutine_handle<promise_type>::from_promise(*this));
+    }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    struct final_awaiter {
+      bool await_ready() noexcept { return false; }
+      std::coroutine_handle<> await_suspend(std::coroutine_handle<promise_type> h) noexcept {
+        if (h.promise().continuation) return h.promise().continuation;
+        return std::noop_coroutine();
+      }
+      void await_resume() noexcept {}
+    };
+    final_awaiter final_suspend() noexcept { return {}; }
+    void return_value(nlohmann::json v) { value = std::move(v); }
+    void unhandled_exception() { error = std::current_exception(); }
+  };
+
+  proc() = default;
+  explicit proc(std::coroutine_handle<promise_type> h) : handle_(h) {}
+  proc(proc&& o) noexcept : handle_(std::exchange(o.handle_, nullptr)) {}
+  proc& operator=(proc&& o) noexcept {
+    if (this != &o) {
+      reset();
+      handle_ = std::exchange(o.handle_, nullptr);
+    }
+    return *this;
+  }
+  proc(const proc&) = delete;
+  proc& operator=(const proc&) = delete;
+  ~proc() { reset(); }
+
+  [[nodiscard]] bool valid() const { return static_cast<bool>(handle_); }
+  [[nodiscard]] bool done() const { return handle_ && handle_.done(); }
+  [[nodiscard]] std::coroutine_handle<promise_type> handle() const { return handle_; }
+  /// The outcome once done(): the returned value, or rethrows what escaped.
+  nlohmann::json take_result() {
+    if (handle_.promise().error) std::rethrow_exception(handle_.promise().error);
+    return std::move(*handle_.promise().value);
+  }
+  [[nodiscard]] std::exception_ptr error() const { return handle_.promise().error; }
+
+  // Awaiting a proc from a proc: run it inline (Python's `await coro()`).
+  bool await_ready() const noexcept { return false; }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    handle_.promise().continuation = awaiting;
+    return handle_;
+  }
+  nlohmann::json await_resume() { return take_result(); }
+
+  void reset() {
+    if (handle_) handle_.destroy();
+    handle_ = nullptr;
+  }
+
+ private:
+  std::coroutine_handle<promise_type> handle_;
+};
+
+}  // namespace aioconform::model

@@ -1,0 +1,88 @@
+#include "spec/model/simulate.h"
+
+#include <random>
+#include <set>
+
+#include "format/canonical_json.h"
+#include "spec/model/run.h"
+#include "spec/model/schedule.h"
+
+namespace aioconform::model {
+namespace {
+
+class collecting_sink : public event_sink {
+ public:
+  void event(json ev, std::string_view clause) override {
+    events.push_back(std::move(ev));
+    clauses.emplace_back(clause);
+  }
+  json events = json::array();
+  std::vector<std::string> clauses;
+};
+
+class seeded_chooser : public chooser {
+ public:
+  explicit seeded_chooser(std::uint64_t seed) : rng_(seed), first_(seed == 0) {}
+  std::size_t choose(std::size_t n) override {
+    ++count;
+    if (first_) return 0;
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
+  std::size_t count = 0;
+
+ private:
+  std::mt19937_64 rng_;
+  bool first_;
+};
+
+json assemble(const format::scenario& sc, const profile& p, json events, run_result r) {
+  return {{"format", "aioconform.trace/1"},  {"scenario", sc.name},
+          {"runtime", model_runtime(p)},     {"end", r.end},
+          {"missing", json::array()},        {"events", std::move(events)},
+          {"futures", std::move(r.futures)}, {"reports", std::move(r.reports)}};
+}
+
+}  // namespace
+
+json model_runtime(const profile& p) {
+  return {{"name", "model-" + p.name()},
+          {"implementation", "model"},
+          {"version", "3." + std::to_string(p.minor)},
+          {"loop", "virtual"},
+          {"tasks", "model"},
+          {"task_factory", p.eager ? "eager" : "default"},
+          {"clock", "virtual"},
+          {"unit_ms", 0}};
+}
+
+simulation simulate(const format::scenario& sc, const profile& p, std::uint64_t seed) {
+  collecting_sink sink;
+  seeded_chooser choices(seed);
+  run_result r = run_scenario(sc, p, sink, choices);
+  simulation out;
+  out.trace = assemble(sc, p, std::move(sink.events), std::move(r));
+  out.clauses = std::move(sink.clauses);
+  out.choices = choices.count;
+  return out;
+}
+
+enumeration enumerate_traces(const format::scenario& sc, const profile& p, std::size_t limit) {
+  enumeration out;
+  std::set<std::string> seen;
+  schedule_explorer explorer;
+  std::size_t runs = 0;
+  do {
+    if (runs++ == limit) {
+      out.complete = false;
+      break;
+    }
+    collecting_sink sink;
+    run_result r = run_scenario(sc, p, sink, explorer);
+    json trace = assemble(sc, p, std::move(sink.events), std::move(r));
+    if (seen.insert(format::canonical_compact(trace)).second)
+      out.traces.push_back(std::move(trace));
+  } while (explorer.next());
+  return out;
+}
+
+}  // namespace aioconform::model

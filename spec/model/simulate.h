@@ -1,0 +1,39 @@
+#pragma once
+
+// simulate: one allowed trace of a scenario under a profile, its open choices drawn from a
+// seed (seed 0: always the first alternative, i.e. timers with equal deadlines in creation
+// order).
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "format/scenario.h"
+#include "spec/model/profile.h"
+
+namespace aioconform::model {
+
+struct simulation {
+  nlohmann::json trace;              ///< an aioconform.trace/1 document (runtime "model")
+  std::vector<std::string> clauses;  ///< per event: the clause of the transition that made it
+  std::size_t choices = 0;           ///< open choices met
+};
+
+/// The runtime object of a model trace for profile `p`.
+[[nodiscard]] nlohmann::json model_runtime(const profile& p);
+
+/// One allowed trace. Throws scenario_error when the scenario cannot be interpreted.
+[[nodiscard]] simulation simulate(const format::scenario& sc, const profile& p,
+                                  std::uint64_t seed = 0);
+
+/// Every distinct allowed trace of a small scenario (at most `limit` schedules explored);
+/// `complete` says whether the enumeration finished within the limit.
+struct enumeration {
+  std::vector<nlohmann::json> traces;
+  bool complete = true;
+};
+[[nodiscard]] enumeration enumerate_traces(const format::scenario& sc, const profile& p,
+                                           std::size_t limit = 1000);
+
+}  // namespace aioconform::model

@@ -1,0 +1,128 @@
+// asyncio.TaskGroup (taskgroups.py, 3.11+), per profile, as the adapter's tg_body uses it:
+// create one task per child, run the body's steps, then __aexit__.
+
+#include <memory>
+
+#include "spec/model/combinators.h"
+#include "spec/model/set_order.h"
+
+namespace aioconform::model {
+namespace {
+
+struct group_state {
+  fid parent = 0;
+  bool exiting = false;
+  bool aborting = false;
+  bool parent_cancel_requested = false;
+  std::vector<fid> tasks;  ///< insertion order; iterated in CPython's set order
+  std::vector<py_exception> errors;
+  std::optional<fid> on_completed_fut;
+};
+
+void abort_group(world& w, group_state& g) {
+  g.aborting = true;
+  for (fid t : as_python_set(w, g.tasks)) {
+    if (!w.done(t)) w.cancel(t, std::nullopt, "taskgroup.failure-cancels-siblings");
+  }
+}
+
+void on_task_done(world& w, const std::shared_ptr<group_state>& g, fid task) {
+  std::erase(g->tasks, task);
+  if (g->on_completed_fut && g->tasks.empty() && !w.done(*g->on_completed_fut)) {
+    w.set_result(*g->on_completed_fut, true, "taskgroup.wait-all");
+  }
+  if (w.cancelled(task)) return;  // taskgroup.child-cancelled
+  py_exception exc = w.exception(task);
+  if (!exc) return;
+  g->errors.push_back(exc);
+  if (w.done(g->parent)) return;  // reported by asyncio with reprs: not modelled
+  if (!g->aborting && !g->parent_cancel_requested) {
+    abort_group(w, *g);
+    g->parent_cancel_requested = true;
+    w.cancel(g->parent, std::nullopt, "taskgroup.failure-cancels-body");
+  }
+}
+
+/// TaskGroup.__repr__ of an entered group.
+std::string repr(const group_state& g) {
+  std::string info;
+  if (!g.tasks.empty()) info += " tasks=" + std::to_string(g.tasks.size());
+  if (!g.errors.empty()) info += " errors=" + std::to_string(g.errors.size());
+  info += g.aborting ? " cancelling" : " entered";
+  return "<TaskGroup" + info + ">";
+}
+
+py_exception exception_group(std::vector<py_exception> errors) {
+  std::string message = "unhandled errors in a TaskGroup (" + std::to_string(errors.size()) +
+                        " sub-exception" + (errors.size() == 1 ? "" : "s") + ")";
+  return make_exception("ExceptionGroup", std::move(message), std::move(errors));
+}
+
+}  // namespace
+
+proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref> coros,
+                     const std::vector<format::step>* steps, std::string path) {
+  world& w = in.w;
+  auto g = std::make_shared<group_state>();
+  g->parent = *w.current_task();  // __aenter__
+  step_signal sig;
+  py_exception exc;
+  try {
+    for (const coroutine_ref& c : coros) {
+      // tg.create_task (taskgroup.children.start)
+      if (g->aborting) {
+        // taskgroup.eager-failure: an eager child failed while the group was being filled
+        throw py_raise{
+            make_exception("RuntimeError", "TaskGroup " + repr(*g) + " is shutting down")};
+      }
+      fid t = in.create_task(c);
+      if (w.at_least(12) && w.done(t)) {
+        on_task_done(w, g, t);  // taskgroup.eager-failure
+      } else {
+        g->tasks.push_back(t);
+        w.add_done_callback(t, [&w, g](fid f) { on_task_done(w, g, f); });
+      }
+    }
+    sig = co_await in.run_steps(ctx, steps, path + ".");
+  } catch (py_raise& r) {
+    exc = r.exception;
+  }
+
+  // __aexit__(et, exc, tb)
+  g->exiting = true;
+  const bool et_cancelled = exc && is_cancelled_error(exc);
+  py_exception propagate_cancellation_error = et_cancelled ? exc : nullptr;
+  if (!w.at_least(13) && g->parent_cancel_requested) {
+    if (w.uncancel(g->parent) == 0) propagate_cancellation_error = nullptr;  // taskgroup.uncancel
+  }
+  if (exc && !g->aborting) abort_group(w, *g);  // taskgroup.body-raises
+  while (!g->tasks.empty()) {
+    if (!g->on_completed_fut) g->on_completed_fut = w.create_future();
+    try {
+      co_await w.wait(*g->on_completed_fut);  // taskgroup.waits-for-cancelled-children
+    } catch (py_raise& r) {
+      if (!is_cancelled_error(r.exception)) throw;
+      if (!g->aborting) {
+        propagate_cancellation_error = r.exception;  // taskgroup.parent-cancel
+        abort_group(w, *g);
+      }
+    }
+    g->on_completed_fut.reset();
+  }
+  if (w.at_least(13) && g->parent_cancel_requested) {
+    if (w.uncancel(g->parent) == 0) propagate_cancellation_error = nullptr;  // taskgroup.uncancel
+  }
+  if (propagate_cancellation_error && g->errors.empty())
+    throw py_raise{propagate_cancellation_error};
+  if (exc && !et_cancelled) g->errors.push_back(exc);
+  if (!g->errors.empty()) {
+    if (w.at_least(13) && w.cancelling(g->parent) > 0) {
+      w.uncancel(g->parent);  // taskgroup.parent-cancel.recancel
+      w.cancel(g->parent, std::nullopt, "taskgroup.parent-cancel.recancel");
+    }
+    throw py_raise{exception_group(std::move(g->errors))};  // taskgroup.exception-group
+  }
+  co_return sig;
+}
+
+}  // namespace aioconform::model

@@ -1,0 +1,66 @@
+// asyncio.timeout (timeouts.py, 3.11+) and the scenario's `timeout` block.
+
+#include "spec/model/combinators.h"
+#include "spec/model/timeout_scope.h"
+
+namespace aioconform::model {
+
+timeout_scope::timeout_scope(world& w, std::optional<std::int64_t> d)
+    : w_(w), task_(*w.current_task()), state_(std::make_shared<state>()) {
+  cancelling_ = w.at_least(11) ? w.cancelling(task_) : 0;
+  if (!d) return;  // timeout.none
+  auto on_timeout = [&w, t = task_, s = std::weak_ptr<state>(state_)] {
+    auto st = s.lock();
+    if (!st) return;
+    w.cancel(t, std::nullopt, "timeout.expire");
+    st->now = state::phase::expiring;
+    st->handler.reset();
+  };
+  // reschedule(): a deadline not in the future fires at the next iteration (timeout.zero).
+  state_->handler = *d <= 0 ? w.call_soon(on_timeout, "timeout.zero")
+                            : w.call_later(*d, on_timeout, "timeout.expire");
+}
+
+py_exception timeout_scope::exit(py_exception err) {
+  if (state_->handler) {
+    state_->handler->cancelled = true;  // timeout.disarmed-on-exit
+    state_->handler.reset();
+  }
+  if (err)
+    decided_by_ = is_cancelled_error(err) ? "timeout.external-cancel" : "timeout.inner-raises";
+  if (state_->now == state::phase::expiring) {
+    state_->now = state::phase::expired;
+    // The cancellation is the timeout's own when the task's cancel count is back to what
+    // it was on entry (timeout.cancelling-baseline; it need not be 0).
+    const char* clause = cancelling_ > 0 ? "timeout.cancelling-baseline" : "timeout.expire";
+    if (w_.uncancel(task_) <= cancelling_) {
+      if (err && is_cancelled_error(err)) {
+        decided_by_ = clause;
+        return make_exception("TimeoutError", "");
+      }
+    } else if (err && is_cancelled_error(err)) {
+      decided_by_ = clause;  // cancelled from elsewhere too: stays a CancelledError
+    }
+  } else if (state_->now == state::phase::entered) {
+    state_->now = state::phase::exited;
+  }
+  return err;
+}
+
+proc timeout_block(interpreter& in, context_ref ctx, std::optional<std::int64_t> d,
+                   const std::vector<format::step>* steps, std::string path) {
+  timeout_scope scope(in.w, d);
+  step_signal sig;
+  py_exception err;
+  try {
+    sig = co_await in.run_steps(ctx, steps, path + ".");
+  } catch (py_raise& r) {
+    err = r.exception;
+  }
+  err = scope.exit(err);
+  ctx->block_clause = scope.decided_by();
+  if (err) throw py_raise{err};
+  co_return sig;
+}
+
+}  // namespace aioconform::model

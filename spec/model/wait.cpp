@@ -1,0 +1,95 @@
+// asyncio.wait (tasks.py: wait, _wait), per profile.
+
+#include <memory>
+
+#include "spec/model/combinators.h"
+#include "spec/model/set_order.h"
+
+namespace aioconform::model {
+namespace {
+
+/// The hash CPython's set sees: tasks hash by the adapter's creation number; other futures
+/// by identity, which no runtime makes reproducible (SPEC.md wait.children.already-done,
+/// Unsure), so the model gives them numbers above every task's.
+std::uint64_t set_hash(const world& w, fid f) {
+  const future_state& s = w.at(f);
+  return s.kind == future_kind::task ? s.hash : (std::uint64_t{1} << 20) + f;
+}
+
+}  // namespace
+
+std::vector<fid> as_python_set(const world& w, const std::vector<fid>& fs) {
+  std::vector<std::uint64_t> hashes;
+  for (fid f : fs) hashes.push_back(set_hash(w, f));
+  std::vector<fid> out;
+  for (std::size_t i : python_set_order(hashes)) out.push_back(fs[i]);
+  return out;
+}
+
+proc wait(interpreter& in, std::vector<awaitable> children, format::return_when when,
+          std::optional<std::int64_t> timeout) {
+  world& w = in.w;
+  if (children.empty()) {
+    // wait.empty
+    throw py_raise{make_exception("ValueError", w.at_least(11)
+                                                    ? "Set of Tasks/Futures is empty."
+                                                    : "Set of coroutines/Futures is empty.")};
+  }
+  bool has_coroutine = false;
+  for (const awaitable& a : children) has_coroutine = has_coroutine || a.coroutine;
+  if (has_coroutine && w.at_least(11)) {
+    // wait.coroutines
+    throw py_raise{
+        make_exception("TypeError", "Passing coroutines is forbidden, use tasks explicitly.")};
+  }
+  std::vector<fid> wrapped;
+  for (const awaitable& a : children) wrapped.push_back(in.ensure_future(a));
+  std::vector<fid> fs = as_python_set(w, wrapped);  // wait.duplicates
+
+  // _wait
+  fid waiter = w.create_future();
+  handle_ref timeout_handle;
+  if (timeout) {
+    timeout_handle = w.call_later(
+        *timeout,
+        [&w, waiter] {
+          if (!w.done(waiter)) w.set_result(waiter, nullptr, "wait.timeout.returns");
+        },
+        "wait.timeout.returns");
+  }
+  auto counter = std::make_shared<std::size_t>(fs.size());
+  auto on_completion = [&w, waiter, counter, when, timeout_handle](fid f) {
+    --*counter;
+    bool release = *counter == 0 || when == format::return_when::first_completed;
+    if (!release && when == format::return_when::first_exception) {
+      // wait.return-when.first-exception.cancelled-not-exception
+      release = !w.cancelled(f) && w.exception(f) != nullptr;
+    }
+    if (release) {
+      if (timeout_handle) timeout_handle->cancelled = true;
+      if (!w.done(waiter)) {
+        const char* clause = *counter == 0 ? "wait.return-when.all-completed"
+                             : when == format::return_when::first_completed
+                                 ? "wait.return-when.first-completed"
+                                 : "wait.return-when.first-exception";
+        w.set_result(waiter, nullptr, clause);
+      }
+    }
+  };
+  std::vector<std::uint64_t> ids;
+  for (fid f : fs) ids.push_back(w.add_done_callback(f, on_completion));
+  py_exception err;
+  try {
+    co_await w.wait(waiter);
+  } catch (py_raise& r) {
+    err = r.exception;  // wait.cancel.children-keep-running
+  }
+  if (timeout_handle) timeout_handle->cancelled = true;
+  for (std::size_t i = 0; i < fs.size(); ++i) w.remove_done_callback(fs[i], ids[i]);
+  if (err) throw py_raise{err};
+  std::vector<fid> done, pending;
+  for (fid f : fs) (w.done(f) ? done : pending).push_back(f);
+  co_return json::array({encode_future_set(in, done), encode_future_set(in, pending)});
+}
+
+}  // namespace aioconform::model

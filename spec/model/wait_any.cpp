@@ -1,0 +1,41 @@
+// The seed-004 wait_any recipe, as the scenario language defines it (cancels in argument
+// order).
+
+#include "spec/model/combinators.h"
+
+namespace aioconform::model {
+
+proc wait_any(interpreter& in, std::vector<awaitable> children,
+              std::optional<std::int64_t> timeout) {
+  world& w = in.w;
+  std::vector<awaitable> to_cancel;
+  json result;
+  py_exception err;
+  try {
+    result = co_await wait(in, children, format::return_when::first_completed, timeout);
+    // tasks_to_cancel = [t for t in tasks if t in pending]
+    std::vector<std::string> pending;
+    for (const json& item : result[1]["$set"]) pending.push_back(item["$future"]);
+    for (const awaitable& a : children) {
+      if (a.future &&
+          std::find(pending.begin(), pending.end(), in.name_of(*a.future)) != pending.end()) {
+        to_cancel.push_back(a);  // wait_any.cancel-pending
+      }
+    }
+  } catch (py_raise& r) {
+    err = r.exception;
+    if (is_cancelled_error(err)) to_cancel = children;  // wait_any.cancel
+  }
+  // finally: for t in tasks_to_cancel: t.cancel()
+  for (const awaitable& a : to_cancel) {
+    if (!a.future) {
+      throw py_raise{
+          make_exception("AttributeError", "'coroutine' object has no attribute 'cancel'")};
+    }
+    w.cancel(*a.future, std::nullopt, "wait_any.cancel-pending");
+  }
+  if (err) throw py_raise{err};
+  co_return result;
+}
+
+}  // namespace aioconform::model

@@ -1,0 +1,122 @@
+// asyncio.wait_for (tasks.py): 3.8-3.11 with a waiter future and a timer; 3.12+ through
+// asyncio.timeout, awaiting a coroutine inline.
+
+#include "spec/model/combinators.h"
+#include "spec/model/timeout_scope.h"
+
+namespace aioconform::model {
+namespace {
+
+/// asyncio.TimeoutError: its own class until 3.10, the builtin from 3.11.
+py_exception timeout_error(const world& w) {
+  return make_exception(w.at_least(11) ? "TimeoutError" : "asyncio.exceptions.TimeoutError", "");
+}
+
+void release_waiter(world& w, fid waiter) {
+  if (!w.done(waiter)) w.set_result(waiter, nullptr, "wait_for.timeout.cancels");
+}
+
+/// tasks._cancel_and_wait: cancel `fut` and wait until it is done
+/// (wait_for.timeout.waits-for-inner).
+proc cancel_and_wait(world& w, fid fut) {
+  fid waiter = w.create_future();
+  std::uint64_t cb = w.add_done_callback(fut, [&w, waiter](fid) { release_waiter(w, waiter); });
+  py_exception err;
+  try {
+    w.cancel(fut, std::nullopt, "wait_for.timeout.cancels");
+    co_await w.wait(waiter);
+  } catch (py_raise& r) {
+    err = r.exception;
+  }
+  w.remove_done_callback(fut, cb);
+  if (err) throw py_raise{err};
+  co_return nullptr;
+}
+
+/// The timeout ≤ 0 path, every version (wait_for.timeout.zero).
+proc wait_for_now(interpreter& in, awaitable child) {
+  world& w = in.w;
+  fid fut = in.ensure_future(child);
+  if (w.done(fut)) co_return w.result(fut);
+  co_await cancel_and_wait(w, fut);
+  if (!w.at_least(9)) {
+    // 3.8: an inner exception propagates, anything else times out.
+    try {
+      (void)w.result(fut);
+    } catch (py_raise& r) {
+      if (!is_cancelled_error(r.exception)) throw;
+    }
+    throw py_raise{timeout_error(w)};
+  }
+  try {
+    co_return w.result(fut);  // wait_for.inner-swallows
+  } catch (py_raise& r) {
+    if (!is_cancelled_error(r.exception)) throw;
+  }
+  throw py_raise{timeout_error(w)};
+}
+
+proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) {
+  world& w = in.w;
+  fid waiter = w.create_future();
+  handle_ref timeout_handle = w.call_later(
+      timeout, [&w, waiter] { release_waiter(w, waiter); }, "wait_for.timeout.cancels");
+  fid fut = in.ensure_future(child);
+  std::uint64_t cb = w.add_done_callback(fut, [&w, waiter](fid) { release_waiter(w, waiter); });
+  struct disarm {
+    handle_ref h;
+    ~disarm() { h->cancelled = true; }
+  } guard{timeout_handle};
+  bool outer_cancelled = false;
+  py_exception cancel_err;
+  try {
+    co_await w.wait(waiter);
+  } catch (py_raise& r) {
+    if (!is_cancelled_error(r.exception)) throw;
+    outer_cancelled = true;
+    cancel_err = r.exception;
+  }
+  if (outer_cancelled) {
+    if (w.done(fut)) co_return w.result(fut);  // wait_for.outer-cancel.race
+    w.remove_done_callback(fut, cb);
+    co_await cancel_and_wait(w, fut);  // wait_for.outer-cancel
+    throw py_raise{cancel_err};
+  }
+  if (w.done(fut)) co_return w.result(fut);  // wait_for.result, wait_for.exception
+  w.remove_done_callback(fut, cb);
+  co_await cancel_and_wait(w, fut);
+  if (!w.at_least(9)) throw py_raise{timeout_error(w)};
+  try {
+    co_return w.result(fut);  // wait_for.inner-swallows
+  } catch (py_raise& r) {
+    if (!is_cancelled_error(r.exception)) throw;
+  }
+  throw py_raise{timeout_error(w)};  // wait_for.timeout.error-class
+}
+
+proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {
+  // async with timeouts.timeout(timeout): return await fut  (wait_for.coroutine.inline)
+  timeout_scope scope(in.w, timeout);
+  json v;
+  py_exception err;
+  try {
+    v = co_await in.await_awaitable(std::move(child));
+  } catch (py_raise& r) {
+    err = r.exception;
+  }
+  err = scope.exit(err);
+  if (err) throw py_raise{err};
+  co_return v;
+}
+
+}  // namespace
+
+proc wait_for(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {
+  world& w = in.w;
+  if (timeout && *timeout <= 0) co_return co_await wait_for_now(in, std::move(child));
+  if (w.at_least(12)) co_return co_await wait_for_from_312(in, std::move(child), timeout);
+  if (!timeout) co_return co_await in.await_awaitable(std::move(child));  // wait_for.timeout.none
+  co_return co_await wait_for_until_311(in, std::move(child), *timeout);
+}
+
+}  // namespace aioconform::model
