@@ -162,8 +162,8 @@ class as_completed_iterator {
 /// (as_completed.order), one per distinct child (as_completed.duplicates); none for no
 /// children (as_completed.empty). Unscheduled tasks are scheduled on the running loop. On
 /// timeout every remaining item raises TimeoutError and no child is cancelled
-/// (as_completed.timeout.no-cancel). Each item is a task of its own: awaiting one costs an
-/// iteration more at each end than CPython's coroutine.
+/// (as_completed.timeout.no-cancel). Each item is an unscheduled task: `co_await it.next()`
+/// runs it inline in the awaiting task, as CPython awaits its coroutine.
 template <class T>
 as_completed_iterator<T> as_completed(std::vector<task<T>> children,
                                       std::optional<loop_time> timeout = std::nullopt) {

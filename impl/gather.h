@@ -5,24 +5,18 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
+#include "impl/gathering_future.h"
 #include "impl/task.h"
 
 namespace aioconform::impl {
-
-/// One child's outcome in a gather with return_exceptions: its value or its exception
-/// (a cancelled child gives a cancelled_error, gather.child-cancelled).
-template <class T>
-struct outcome {
-  std::optional<stored_t<T>> value;  ///< engaged when the child finished with a result
-  std::exception_ptr exception;      ///< set when it failed or was cancelled
-  bool ok() const noexcept { return !exception; }
-};
 
 /// Tag selecting gather's return_exceptions=True form.
 struct return_exceptions_t {};
@@ -30,133 +24,65 @@ inline constexpr return_exceptions_t return_exceptions{};
 
 namespace detail {
 
-/// asyncio's _GatheringFuture with the state gather's closure keeps, as named fields.
-///
-/// Invariant: `nfinished` counts the done callbacks of distinct children that ran (or ran
-/// synchronously for children done at the call); the future is done once a child failed
-/// (without return_exceptions) or `nfinished == nfuts`. It holds one reference per
-/// registered child callback, dropped when that callback runs.
+/// gather over a range: results in a vector.
 template <class T, class R>
-class gathering_future : public future_core<std::vector<R>> {
+class range_gathering_future final : public gathering_future<std::vector<R>> {
  public:
-  gathering_future(event_loop* loop, std::vector<task<T>> children, bool return_exceptions)
-      : future_core<std::vector<R>>(loop),
-        children_(std::move(children)),
-        return_exceptions_(return_exceptions) {}
-
-  /// _GatheringFuture.cancel: false if done (gather.cancel.after-done); else cancel(msg)
-  /// on every child in argument order (gather.cancel.outer-cancels-children), true iff
-  /// one of them returned true (gather.cancel.returns). The gather itself is not
-  /// cancelled; it fails with a cancelled_error later (gather.cancel.outer-done-not-cancelled).
-  bool cancel(std::string msg = "") override {
-    if (this->done()) return false;
-    bool ret = false;
-    for (task<T>& child : children_) {
-      if (child.cancel(msg)) ret = true;
-    }
-    if (ret) cancel_requested_ = true;
-    return ret;
-  }
-  const char* kind() const noexcept override { return "_GatheringFuture"; }
-
-  /// Registers the done callbacks; children done already are processed at once (3.12+,
-  /// gather.done-children).
-  void start() {
-    std::vector<future_base*> done_at_call;
-    for (task<T>& c : children_) {
-      if (c.base()->marked()) continue;  // gather.duplicates
-      c.base()->set_marked(true);
-      ++nfuts_;
-      if (c.done()) {
-        done_at_call.push_back(c.base());
-      } else {
-        this->add_ref();
-        c.add_done_callback(&gathering_future::on_child_done, this);
-      }
-    }
-    for (task<T>& c : children_) c.base()->set_marked(false);
-    for (future_base* f : done_at_call) child_done(*f);
-    if (nfuts_ == 0) {  // gather.empty
-      this->value.emplace();
-      this->mark_done(future_base::state::finished);
-    }
-  }
+  using gathering_future<std::vector<R>>::gathering_future;
 
  private:
-  static void on_child_done(void* ctx, future_base* child) {
-    auto* self = static_cast<gathering_future*>(ctx);
-    self->child_done(*child);
-    self->release();
-  }
-
-  // tasks.py: gather._done_callback (3.13).
-  void child_done(future_base& fut) {
-    ++nfinished_;
-    if (this->done()) {
-      if (!fut.cancelled()) fut.exception();  // gather.exception.later-retrieved
-      return;
-    }
-    if (!return_exceptions_) {
-      if (fut.cancelled()) {  // gather.child-cancelled
-        this->set_exception(fut.make_cancelled_error());
-        return;
-      }
-      if (std::exception_ptr e = fut.exception()) {  // gather.exception.first-propagates
-        this->set_exception(e);
-        return;
-      }
-    }
-    if (nfinished_ != nfuts_) return;
+  std::vector<R> collect() override {
     std::vector<R> results;
-    results.reserve(children_.size());
-    for (task<T>& c : children_) results.push_back(outcome_of(c));
-    if (cancel_requested_) {
-      // gather.cancel.overrides-return-exceptions, gather.cancel.message: the last child's.
-      this->set_exception(children_.back().base()->make_cancelled_error());
-    } else {
-      this->value.emplace(std::move(results));  // gather.order
-      this->mark_done(future_base::state::finished);
-    }
-  }
-
-  R outcome_of(task<T>& c) {
-    if constexpr (std::is_same_v<R, outcome<T>>) {
-      R r;
-      if (c.cancelled()) {
-        r.exception = std::make_exception_ptr(cancelled_error(c.base()->cancel_message()));
-      } else if (std::exception_ptr e = c.exception()) {
-        r.exception = e;  // gather.return-exceptions
+    results.reserve(this->children().size());
+    for (task_base* c : this->children()) {
+      if constexpr (std::is_same_v<R, outcome<T>>) {
+        results.push_back(this->template outcome_of<T>(c));
       } else {
-        r.value = *c.slot()->value;
+        results.push_back(this->template value_of<T>(c));
       }
-      return r;
-    } else {
-      return *c.slot()->value;
     }
+    return results;
   }
-
-  std::vector<task<T>> children_;  ///< argument order, duplicates included
-  std::size_t nfuts_ = 0;          ///< distinct children
-  std::size_t nfinished_ = 0;      ///< distinct children whose callback ran
-  bool return_exceptions_;         ///< gather(..., return_exceptions=True)
-  bool cancel_requested_ = false;  ///< _GatheringFuture._cancel_requested
 };
 
-template <class R, class T>
-future<std::vector<R>> make_gather(std::vector<task<T>> children, bool return_exceptions) {
-  event_loop* loop = event_loop::running();
-  for (task<T>& c : children) {
-    if (c.scheduled()) {
-      loop = c.base()->loop();
-      break;
+/// gather(a, b, c): results in a tuple; `Outcomes` selects return_exceptions.
+template <bool Outcomes, class... T>
+class tuple_gathering_future final
+    : public gathering_future<
+          std::conditional_t<Outcomes, std::tuple<outcome<T>...>, std::tuple<stored_t<T>...>>> {
+  using result_type =
+      std::conditional_t<Outcomes, std::tuple<outcome<T>...>, std::tuple<stored_t<T>...>>;
+
+ public:
+  using gathering_future<result_type>::gathering_future;
+
+ private:
+  result_type collect() override { return collect(std::index_sequence_for<T...>{}); }
+  template <std::size_t... I>
+  result_type collect(std::index_sequence<I...>) {
+    if constexpr (Outcomes) {
+      return result_type{this->template outcome_of<T>(this->children()[I])...};
+    } else {
+      return result_type{this->template value_of<T>(this->children()[I])...};
     }
   }
-  if (!loop) throw error("RuntimeError", "no running event loop");
-  for (task<T>& c : children) c.base()->schedule(*loop);  // gather.wraps-coroutines
-  auto* outer = new gathering_future<T, R>(loop, std::move(children), return_exceptions);
-  future<std::vector<R>> handle(outer);
+};
+
+template <class Gathering, class Result>
+future<Result> make_gather(std::vector<task_base*> children, bool return_exceptions) {
+  event_loop& loop = gather_loop(children);
+  auto* outer = new Gathering(&loop, std::move(children), return_exceptions);
+  future<Result> handle(outer);
   outer->start();
   return handle;
+}
+
+template <class T>
+std::vector<task_base*> bases(const std::vector<task<T>>& children) {
+  std::vector<task_base*> out;
+  out.reserve(children.size());
+  for (const task<T>& c : children) out.push_back(c.base());
+  return out;
 }
 
 }  // namespace detail
@@ -177,7 +103,9 @@ future<std::vector<R>> make_gather(std::vector<task<T>> children, bool return_ex
 /// unless some child is scheduled.
 template <class T>
 future<std::vector<stored_t<T>>> gather(std::vector<task<T>> children) {
-  return detail::make_gather<stored_t<T>>(std::move(children), false);
+  using result = std::vector<stored_t<T>>;
+  return detail::make_gather<detail::range_gathering_future<T, stored_t<T>>, result>(
+      detail::bases(children), false);
 }
 
 /// asyncio.gather(*children, return_exceptions=True): completes when every child is done
@@ -187,7 +115,27 @@ future<std::vector<stored_t<T>>> gather(std::vector<task<T>> children) {
 /// (gather.cancel.overrides-return-exceptions, gather.cancel.child-swallows).
 template <class T>
 future<std::vector<outcome<T>>> gather(std::vector<task<T>> children, return_exceptions_t) {
-  return detail::make_gather<outcome<T>>(std::move(children), true);
+  using result = std::vector<outcome<T>>;
+  return detail::make_gather<detail::range_gathering_future<T, outcome<T>>, result>(
+      detail::bases(children), true);
+}
+
+/// asyncio.gather(a, b, c) with children of different result types: the same semantics as
+/// the range form, with the results in a tuple in argument order (std::monostate for a
+/// task<void>). gather() with no children is done at once with an empty tuple.
+template <class... T>
+future<std::tuple<stored_t<T>...>> gather(task<T>... children) {
+  return detail::make_gather<detail::tuple_gathering_future<false, T...>,
+                             std::tuple<stored_t<T>...>>({children.base()...}, false);
+}
+
+/// asyncio.gather(a, b, c, return_exceptions=True) with children of different result
+/// types: each child's outcome, in argument order, as in the range form. The tag comes
+/// first because a parameter pack must be last.
+template <class... T>
+future<std::tuple<outcome<T>...>> gather(return_exceptions_t, task<T>... children) {
+  return detail::make_gather<detail::tuple_gathering_future<true, T...>, std::tuple<outcome<T>...>>(
+      {children.base()...}, true);
 }
 
 }  // namespace aioconform::impl

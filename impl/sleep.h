@@ -16,7 +16,7 @@ class sleep_awaiter {
   bool await_ready() const noexcept { return false; }
   template <class P>
   void await_suspend(std::coroutine_handle<P> h) {
-    suspend(h.promise());
+    suspend(h.promise().runner());
   }
   void await_resume();
 

@@ -80,8 +80,8 @@ void task_base::step(const future_base* woke_by) {
     return;
   }
   started_ = true;
-  handle_.resume();
-  if (handle_.done()) {
+  resume_point_.resume();
+  if (frame_done_) {
     finish();
     return;
   }
@@ -108,6 +108,36 @@ void task_base::finish() {
   }
   loop_->unregister_task(this);
   release();  // the loop's reference; may destroy this frame
+}
+
+std::coroutine_handle<> task_base::start_inline(inline_caller& caller) noexcept {
+  loop_ = caller.runner->loop_;  // so that done callbacks can be scheduled
+  started_ = true;
+  caller_ = &caller;
+  caller.runner->resume_point_ = resume_point_;
+  return resume_point_;
+}
+
+std::coroutine_handle<> task_base::final_transfer() noexcept {
+  if (!caller_) {
+    frame_done_ = true;
+    return std::noop_coroutine();  // back to step()
+  }
+  inline_caller* caller = std::exchange(caller_, nullptr);
+  caller->runner->resume_point_ = caller->continuation;
+  finish_inline();
+  return caller->continuation;
+}
+
+void task_base::finish_inline() noexcept {
+  frame_done_ = true;
+  if (raised_) {
+    exception_ = std::exchange(raised_, nullptr);
+    // The awaiter rethrows it at once: it counts as retrieved (no log_traceback_).
+    mark_done(is_cancelled_error(exception_) ? state::cancelled : state::finished);
+  } else {
+    mark_done(state::finished);
+  }
 }
 
 void cancel_all_tasks(event_loop& loop) {

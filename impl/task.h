@@ -17,8 +17,10 @@ namespace aioconform::impl {
 ///
 /// Invariant: a scheduled task that is not done is registered with its loop, which holds
 /// one reference to it; `fut_waiter_` is the future it is suspended on, if any;
-/// `must_cancel_` means a cancellation was requested and not yet delivered or forwarded.
-/// The coroutine frame holds this object (the promise): destroy() destroys the frame.
+/// `must_cancel_` means a cancellation was requested and not yet delivered or forwarded;
+/// `resume_point_` is the innermost frame of the chain of coroutines it runs (its own, or
+/// one it awaits inline). The coroutine frame holds this object (the promise): destroy()
+/// destroys the frame.
 class task_base : public future_base, public task_link {
  public:
   /// Task.cancel (3.13). Done: returns false and clears the never-retrieved flag
@@ -44,6 +46,11 @@ class task_base : public future_base, public task_link {
 
   // Used by awaiters while this task's coroutine runs.
 
+  /// The task whose steps run this coroutine: itself, or the awaiting coroutine's runner
+  /// while it is awaited inline (task.await.inline-coroutine). Awaiters suspend, yield and
+  /// deliver cancellation through it, as CPython does through the one Task.__step.
+  task_base& runner() noexcept { return caller_ ? *caller_->runner : *this; }
+
   /// Suspends on `f`: this task's next step runs from `f`'s done callback
   /// (task.await.resume).
   void suspend_on(future_base& f);
@@ -52,10 +59,20 @@ class task_base : public future_base, public task_link {
   /// Throws the cancelled_error being delivered at this resumption, if any.
   void rethrow_injected();
 
+  /// Where an inline-awaited coroutine returns to: the awaiting frame and its runner.
+  struct inline_caller {
+    task_base* runner;
+    std::coroutine_handle<> continuation;
+  };
+  /// `await coro()`: runs this unscheduled, unstarted task's coroutine inside `caller`'s
+  /// runner, now; returns the frame to transfer to. Precondition: !scheduled().
+  std::coroutine_handle<> start_inline(inline_caller& caller) noexcept;
+  /// At final suspension: the frame to transfer to (the inline caller's, or none).
+  std::coroutine_handle<> final_transfer() noexcept;
+
  protected:
   explicit task_base(std::coroutine_handle<> handle) noexcept
-      : future_base(nullptr), handle_(handle) {}
-  void destroy() noexcept override { handle_.destroy(); }
+      : future_base(nullptr), resume_point_(handle) {}
 
   std::exception_ptr raised_;  ///< what left the coroutine, if anything
 
@@ -66,13 +83,17 @@ class task_base : public future_base, public task_link {
   /// tasks.py Task.__step; `woke_by` is the future whose completion resumed the task, if any.
   void step(const future_base* woke_by = nullptr);
   void finish();
+  /// Marks an inline-awaited task done with what its coroutine returned or raised.
+  void finish_inline() noexcept;
 
-  std::coroutine_handle<> handle_;
-  std::exception_ptr inject_;          ///< the CancelledError to throw at resumption
-  future_base* fut_waiter_ = nullptr;  ///< asyncio's _fut_waiter
-  int num_cancels_requested_ = 0;      ///< asyncio's _num_cancels_requested
-  bool must_cancel_ = false;           ///< asyncio's _must_cancel
-  bool started_ = false;               ///< the coroutine has been resumed once
+  std::coroutine_handle<> resume_point_;  ///< the frame the next step resumes
+  inline_caller* caller_ = nullptr;       ///< set while awaited inline
+  std::exception_ptr inject_;             ///< the CancelledError to throw at resumption
+  future_base* fut_waiter_ = nullptr;     ///< asyncio's _fut_waiter
+  int num_cancels_requested_ = 0;         ///< asyncio's _num_cancels_requested
+  bool must_cancel_ = false;              ///< asyncio's _must_cancel
+  bool started_ = false;                  ///< the coroutine has been resumed once
+  bool frame_done_ = false;               ///< its own coroutine reached final suspension
 };
 
 template <class T>
@@ -80,12 +101,22 @@ class task;
 
 namespace detail {
 
+/// Final suspension: hands control back to an inline caller, else to the task's step.
+struct final_awaiter {
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+    return h.promise().final_transfer();
+  }
+  void await_resume() const noexcept {}
+};
+
 template <class T>
 class task_promise_common : public task_base, public value_slot<T> {
  public:
   explicit task_promise_common(std::coroutine_handle<> handle) noexcept : task_base(handle) {}
   std::suspend_always initial_suspend() const noexcept { return {}; }
-  std::suspend_always final_suspend() const noexcept { return {}; }
+  final_awaiter final_suspend() const noexcept { return {}; }
   void unhandled_exception() noexcept { raised_ = std::current_exception(); }
   task<T> get_return_object() noexcept;
   void* value_storage() noexcept final { return static_cast<value_slot<T>*>(this); }
@@ -100,6 +131,11 @@ class task_promise : public task_promise_common<T> {
   void return_value(U&& v) {
     this->value.emplace(std::forward<U>(v));
   }
+
+ protected:
+  void destroy() noexcept override {
+    std::coroutine_handle<task_promise>::from_promise(*this).destroy();
+  }
 };
 
 template <>
@@ -108,6 +144,11 @@ class task_promise<void> : public task_promise_common<void> {
   task_promise() noexcept
       : task_promise_common<void>(std::coroutine_handle<task_promise>::from_promise(*this)) {}
   void return_void() noexcept { this->value.emplace(); }
+
+ protected:
+  void destroy() noexcept override {
+    std::coroutine_handle<task_promise>::from_promise(*this).destroy();
+  }
 };
 
 }  // namespace detail
@@ -115,10 +156,13 @@ class task_promise<void> : public task_promise_common<void> {
 /// An asyncio Task running a C++20 coroutine that returns T; a future<T> handle.
 ///
 /// Calling a coroutine `task<T> f()` creates the task unscheduled (the frame suspended at
-/// its start, like an unawaited coroutine object); create_task() schedules it. Awaiting an
-/// unscheduled task, or passing it to gather/wait, schedules it on the awaiting task's
-/// loop first — like `await create_task(coro)`, not an inline `await coro` (one more
-/// iteration each way).
+/// its start, like an unawaited coroutine object); create_task() schedules it, and so do
+/// gather, wait and the other combinators (gather.wraps-coroutines). Awaiting an unscheduled
+/// task runs it inline, like `await coro()` (task.await.inline-coroutine): its body runs at
+/// once in the awaiting task, with no task and no loop iteration of its own; it suspends,
+/// is cancelled and times out as part of the awaiting task, and its value or exception
+/// (a cancelled_error included) comes out of the co_await. It is then done, with that
+/// outcome, and never becomes a task.
 ///
 /// On success the task finishes with the co_returned value. If an exception leaves the
 /// coroutine the task finishes with it; a cancelled_error leaving it cancels the task
@@ -162,12 +206,18 @@ class future_awaiter {
       : future_(std::move(f)), unscheduled_(unscheduled) {}
   bool await_ready() const noexcept { return future_.done(); }
   template <class P>
-  void await_suspend(std::coroutine_handle<P> h) {
-    waiter_ = &h.promise();
-    if (unscheduled_ && !unscheduled_->scheduled()) unscheduled_->schedule(*waiter_->loop());
-    waiter_->suspend_on(*future_.base());
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) {
+    task_base& runner = h.promise().runner();
+    if (unscheduled_ && !unscheduled_->scheduled()) {
+      caller_ = {&runner, h};
+      return unscheduled_->start_inline(caller_);
+    }
+    waiter_ = &runner;
+    runner.suspend_on(*future_.base());
+    return std::noop_coroutine();
   }
   T await_resume() {
+    // Inline, a cancellation was delivered inside the awaited coroutine, not here.
     if (waiter_) waiter_->rethrow_injected();
     return future_.result();
   }
@@ -176,6 +226,7 @@ class future_awaiter {
   future<T> future_;
   task_base* unscheduled_;
   task_base* waiter_ = nullptr;
+  task_base::inline_caller caller_{};
 };
 
 }  // namespace detail
@@ -185,7 +236,7 @@ template <class T>
 detail::future_awaiter<T> operator co_await(const future<T>& f) {
   return detail::future_awaiter<T>(f, nullptr);
 }
-/// Awaiting a task: as a future, after scheduling it if it was not.
+/// Awaiting a task: as a future if it is scheduled; inline, like `await coro()`, if not.
 template <class T>
 detail::future_awaiter<T> operator co_await(const task<T>& t) {
   return detail::future_awaiter<T>(t, t.base());

@@ -75,7 +75,7 @@ class task_group {
     bool await_ready() const noexcept { return false; }
     template <class P>
     bool await_suspend(std::coroutine_handle<P> h) {
-      group_->enter(h.promise());
+      group_->enter(h.promise().runner());
       return false;
     }
     void await_resume() const noexcept {}

@@ -24,7 +24,7 @@ class current_task_awaiter {
   bool await_ready() const noexcept { return false; }
   template <class P>
   bool await_suspend(std::coroutine_handle<P> h) noexcept {
-    task_ = &h.promise();
+    task_ = &h.promise().runner();
     return false;  // resume at once: no iteration passes
   }
   task_base* await_resume() const noexcept { return task_; }
@@ -85,7 +85,7 @@ class timeout_scope {
     bool await_ready() const noexcept { return false; }
     template <class P>
     bool await_suspend(std::coroutine_handle<P> h) {
-      scope_->enter(h.promise());
+      scope_->enter(h.promise().runner());
       return false;
     }
     void await_resume() const noexcept {}

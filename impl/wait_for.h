@@ -52,8 +52,9 @@ inline void release_cancel_waiter(void* ctx, future_base*) {
 /// unstarted child never starts (task.cancel.before-start).
 ///
 /// Child cancellation by a third party: the cancelled_error propagates (task.await.outcome).
-/// Like wait(), it is a coroutine of its own: the child is a task it awaits, never an
-/// inline coroutine, so wait_for.coroutine.inline's 3.12+ timing is not reproduced.
+/// `co_await wait_for(...)` runs inline in the awaiting task, whose cancellation the timeout
+/// uses, as in CPython; an unscheduled child runs inline in it too, with no task of its own
+/// (wait_for.coroutine.inline, 3.12+), while delay <= 0 makes it a task first.
 template <class T>
 task<T> wait_for(task<T> child, std::optional<loop_time> delay) {
   event_loop& loop = *event_loop::running();

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "impl/sleep.h"
@@ -220,6 +222,101 @@ TEST(gather, unawaited_failed_gather_is_reported) {
   }
   EXPECT_EQ(r.messages,
             std::vector<std::string>{"_GatheringFuture exception was never retrieved: ValueError"});
+}
+
+task<std::string> text(event_loop* loop, log_t* log, std::string name, loop_time d) {
+  co_await sleep(d);
+  log->push_back(name + " ends@" + std::to_string(loop->time()));
+  co_return name;
+}
+
+task<void> nothing(event_loop* loop, log_t* log, loop_time d) {
+  co_await sleep(d);
+  log->push_back("nothing ends@" + std::to_string(loop->time()));
+}
+
+task<std::tuple<int, std::string, std::monostate>> variadic_main(event_loop* loop, log_t* log) {
+  co_return co_await gather(child(loop, log, "a", 3, 1), text(loop, log, "b", 1),
+                            nothing(loop, log, 2));
+}
+
+TEST(gather, variadic_results_are_a_tuple_in_argument_order) {
+  event_loop loop;
+  log_t log;
+  EXPECT_EQ(run(loop, variadic_main(&loop, &log)),
+            (std::tuple<int, std::string, std::monostate>{1, "b", {}}));
+  EXPECT_EQ(log, (log_t{"b ends@1", "nothing ends@2", "a ends@3"}));
+}
+
+task<void> variadic_failure_main(event_loop* loop, log_t* log) {
+  try {
+    co_await gather(text(loop, log, "slow", 5), child(loop, log, "bad", 1, -1));
+  } catch (const error& e) {
+    log->push_back("gather raised " + e.type_name() + " '" + e.message() + "'@" +
+                   std::to_string(loop->time()));
+  }
+  co_await sleep(5);
+}
+
+TEST(gather, variadic_first_exception_propagates_others_keep_running) {
+  event_loop loop;
+  log_t log;
+  run(loop, variadic_failure_main(&loop, &log));
+  EXPECT_EQ(log, (log_t{"bad ends@1", "gather raised ValueError 'bad'@1", "slow ends@5"}));
+}
+
+task<std::string> variadic_outcomes_main(event_loop* loop, log_t* log) {
+  task<int> c = child(loop, log, "c", 9, 0);
+  auto g = gather(return_exceptions, text(loop, log, "ok", 1), child(loop, log, "bad", 2, -1), c);
+  co_await sleep(3);
+  c.cancel("x");
+  auto [ok, bad, cancelled] = co_await g;
+  co_return *ok.value + ", " + describe(bad.exception).type_name + " " +
+      describe(bad.exception).message + ", " + describe(cancelled.exception).type_name + " '" +
+      describe(cancelled.exception).message +
+      "', value engaged: " + std::to_string(cancelled.value.has_value());
+}
+
+TEST(gather, variadic_return_exceptions_gives_each_outcome) {
+  event_loop loop;
+  log_t log;
+  // '' not 'x': "c" re-raised the cancellation, so its task has no cancel message (CPython
+  // 3.13 prints [CancelledError('')] for the same program).
+  EXPECT_EQ(run(loop, variadic_outcomes_main(&loop, &log)),
+            "ok, ValueError bad, CancelledError '', value engaged: 0");
+}
+
+task<bool> variadic_empty_main() {
+  auto g = gather();
+  bool done_at_call = g.done();
+  std::tuple<> r = co_await g;
+  (void)r;
+  co_return done_at_call;
+}
+
+TEST(gather, variadic_empty_is_done_at_once) {
+  event_loop loop;
+  EXPECT_TRUE(run(loop, variadic_empty_main()));
+}
+
+task<void> variadic_cancel_main(event_loop* loop, log_t* log) {
+  auto g = gather(child(loop, log, "a", 5, 1), text(loop, log, "b", 5));
+  co_await sleep(1);
+  log->push_back("cancel returned " + std::to_string(g.cancel("w")));
+  try {
+    co_await g;
+  } catch (const cancelled_error& e) {
+    log->push_back("gather raised CancelledError '" + e.message() + "'@" +
+                   std::to_string(loop->time()));
+  }
+}
+
+TEST(gather, variadic_cancel_cancels_every_child) {
+  event_loop loop;
+  log_t log;
+  run(loop, variadic_cancel_main(&loop, &log));
+  EXPECT_EQ(
+      log, (log_t{"cancel returned 1", "a cancelled 'w'@1", "gather raised CancelledError 'w'@1"}));
 }
 
 }  // namespace

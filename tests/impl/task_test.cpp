@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "impl/sleep.h"
+#include "impl/timeout.h"
 #include "tests/impl/exception_reports.h"
 
 namespace aioconform::impl {
@@ -275,6 +276,108 @@ task<int> main_with_leftovers(event_loop* loop, log_t* log) {
   create_task(*loop, on_cancel(loop, log, 10, "raise"));
   co_await sleep(2);
   co_return 42;
+}
+
+task<int> awaits_inline(event_loop* loop, log_t* log) {
+  create_task(*loop, returns(log, "other", 0));
+  log->push_back("before");
+  int v = co_await returns(log, "inline", 7);
+  log->push_back("after " + std::to_string(v) + ", " + std::to_string(loop->all_tasks().size()) +
+                 " tasks");
+  co_return v;
+}
+
+TEST(task, awaiting_an_unscheduled_task_runs_it_inline_in_the_same_step) {
+  event_loop loop;
+  log_t log;
+  EXPECT_EQ(run(loop, awaits_inline(&loop, &log)), 7);
+  // `await coro()`: no task of its own, no iteration: "other" runs only after main ends.
+  EXPECT_EQ(log, (log_t{"before", "inline start", "after 7, 2 tasks", "other start"}));
+}
+
+task<task_base*> current() {
+  co_await sleep(1);
+  co_return co_await current_task();
+}
+
+task<bool> inline_sees_awaiting_task() {
+  task_base* self = co_await current_task();
+  task_base* inside = co_await current();
+  co_return inside == self;
+}
+
+TEST(task, inline_coroutine_runs_as_the_awaiting_task) {
+  event_loop loop;
+  EXPECT_TRUE(run(loop, inline_sees_awaiting_task()));
+}
+
+task<int> chain(int depth) {
+  if (depth == 0) {
+    co_await sleep(2);
+    co_return 0;
+  }
+  co_return co_await chain(depth - 1) + 1;
+}
+
+task<std::string> chain_main(event_loop* loop) {
+  task<int> inner = chain(3);
+  int v = co_await inner;
+  co_return std::to_string(v) + "@" + std::to_string(loop->time()) +
+      " done=" + std::to_string(inner.done()) + " result=" + std::to_string(inner.result());
+}
+
+TEST(task, nested_inline_coroutines_suspend_their_one_task) {
+  event_loop loop;
+  EXPECT_EQ(run(loop, chain_main(&loop)), "3@2 done=1 result=3");
+}
+
+task<std::string> inline_raises_main() {
+  try {
+    co_await raises("ValueError", "inside");
+  } catch (const error& e) {
+    co_return e.type_name() + " " + e.message();
+  }
+  co_return "nothing raised";
+}
+
+TEST(task, inline_coroutine_exception_reaches_the_awaiter_and_is_not_reported) {
+  event_loop loop;
+  reports r(loop);
+  EXPECT_EQ(run(loop, inline_raises_main()), "ValueError inside");
+  EXPECT_TRUE(r.messages.empty());
+}
+
+task<int> awaits_on_cancel_inline(event_loop* loop, log_t* log, std::string policy) {
+  int v = co_await on_cancel(loop, log, 5, policy);
+  log->push_back("outer got " + std::to_string(v));
+  co_return v;
+}
+
+task<void> cancel_inline_main(event_loop* loop, log_t* log, std::string policy) {
+  task<int> t = create_task(*loop, awaits_on_cancel_inline(loop, log, policy));
+  co_await sleep(1);
+  t.cancel("m");
+  try {
+    int v = co_await t;
+    log->push_back("main got " + std::to_string(v));
+  } catch (const cancelled_error& e) {
+    log->push_back("main: cancelled '" + e.message() + "'");
+  }
+  log->push_back("cancelling " + std::to_string(t.cancelling()));
+}
+
+TEST(task, cancelling_the_awaiting_task_cancels_inside_the_inline_coroutine) {
+  event_loop loop;
+  log_t log;
+  run(loop, cancel_inline_main(&loop, &log, "reraise"));
+  EXPECT_EQ(log, (log_t{"cancelled 'm' at 1", "main: cancelled 'm'", "cancelling 1"}));
+}
+
+TEST(task, inline_coroutine_swallowing_the_cancellation_returns_to_its_awaiter) {
+  event_loop loop;
+  log_t log;
+  run(loop, cancel_inline_main(&loop, &log, "swallow"));
+  EXPECT_EQ(log, (log_t{"cancelled 'm' at 1", "outer got -1", "main got -1", "cancelling 1"}));
 }
 
 TEST(run, returns_main_result_after_cancelling_leftovers) {

@@ -1,0 +1,158 @@
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "impl/error.h"
+#include "impl/event_loop.h"
+#include "impl/future.h"
+#include "impl/task.h"
+
+namespace aioconform::impl {
+
+/// One child's outcome in a gather with return_exceptions: its value or its exception
+/// (a cancelled child gives a cancelled_error, gather.child-cancelled).
+template <class T>
+struct outcome {
+  std::optional<stored_t<T>> value;  ///< engaged when the child finished with a result
+  std::exception_ptr exception;      ///< set when it failed or was cancelled
+  bool ok() const noexcept { return !exception; }
+};
+
+namespace detail {
+
+/// asyncio's _GatheringFuture with the state gather's closure keeps, as named fields; the
+/// result type R (a vector or a tuple) is built by the derived class's collect().
+///
+/// Invariant: `nfinished_` counts the done callbacks of distinct children that ran (or ran
+/// synchronously for children done at the call); the future is done once a child failed
+/// (without return_exceptions) or `nfinished_ == nfuts_`. It holds one reference per child
+/// and one per registered child callback, dropped when that callback runs.
+template <class R>
+class gathering_future : public future_core<R> {
+ public:
+  /// Takes a reference to each child (argument order, duplicates included).
+  gathering_future(event_loop* loop, std::vector<task_base*> children, bool return_exceptions)
+      : future_core<R>(loop),
+        children_(std::move(children)),
+        return_exceptions_(return_exceptions) {
+    for (task_base* c : children_) c->add_ref();
+  }
+
+  /// _GatheringFuture.cancel: false if done (gather.cancel.after-done); else cancel(msg)
+  /// on every child in argument order (gather.cancel.outer-cancels-children), true iff
+  /// one of them returned true (gather.cancel.returns). The gather itself is not
+  /// cancelled; it fails with a cancelled_error later (gather.cancel.outer-done-not-cancelled).
+  bool cancel(std::string msg = "") override {
+    if (this->done()) return false;
+    bool ret = false;
+    for (task_base* child : children_) {
+      if (child->cancel(msg)) ret = true;
+    }
+    if (ret) cancel_requested_ = true;
+    return ret;
+  }
+  const char* kind() const noexcept override { return "_GatheringFuture"; }
+
+  /// Registers the done callbacks; children done already are processed at once (3.12+,
+  /// gather.done-children).
+  void start() {
+    std::vector<future_base*> done_at_call;
+    for (task_base* c : children_) {
+      if (c->marked()) continue;  // gather.duplicates
+      c->set_marked(true);
+      ++nfuts_;
+      if (c->done()) {
+        done_at_call.push_back(c);
+      } else {
+        this->add_ref();
+        c->add_done_callback(&gathering_future::on_child_done, this);
+      }
+    }
+    for (task_base* c : children_) c->set_marked(false);
+    for (future_base* f : done_at_call) child_done(*f);
+    if (nfuts_ == 0) {  // gather.empty
+      this->value.emplace(collect());
+      this->mark_done(future_base::state::finished);
+    }
+  }
+
+ protected:
+  ~gathering_future() override {
+    for (task_base* c : children_) c->release();
+  }
+
+  /// The result, in argument order (gather.order), once every child is done.
+  virtual R collect() = 0;
+  const std::vector<task_base*>& children() const noexcept { return children_; }
+
+  /// A done child's value (a copy: the child keeps its own).
+  template <class T>
+  static stored_t<T> value_of(task_base* c) {
+    return *static_cast<value_slot<T>*>(c->value_storage())->value;
+  }
+  /// A done child's outcome (gather.return-exceptions).
+  template <class T>
+  static outcome<T> outcome_of(task_base* c) {
+    outcome<T> r;
+    if (c->cancelled()) {
+      r.exception = std::make_exception_ptr(cancelled_error(c->cancel_message()));
+    } else if (std::exception_ptr e = c->exception()) {
+      r.exception = e;
+    } else {
+      r.value = value_of<T>(c);
+    }
+    return r;
+  }
+
+ private:
+  static void on_child_done(void* ctx, future_base* child) {
+    auto* self = static_cast<gathering_future*>(ctx);
+    self->child_done(*child);
+    self->release();
+  }
+
+  // tasks.py: gather._done_callback (3.13).
+  void child_done(future_base& fut) {
+    ++nfinished_;
+    if (this->done()) {
+      if (!fut.cancelled()) fut.exception();  // gather.exception.later-retrieved
+      return;
+    }
+    if (!return_exceptions_) {
+      if (fut.cancelled()) {  // gather.child-cancelled
+        this->set_exception(fut.make_cancelled_error());
+        return;
+      }
+      if (std::exception_ptr e = fut.exception()) {  // gather.exception.first-propagates
+        this->set_exception(e);
+        return;
+      }
+    }
+    if (nfinished_ != nfuts_) return;
+    if (cancel_requested_) {
+      // gather.cancel.overrides-return-exceptions, gather.cancel.message: the last child's.
+      this->set_exception(children_.back()->make_cancelled_error());
+    } else {
+      this->value.emplace(collect());  // gather.order
+      this->mark_done(future_base::state::finished);
+    }
+  }
+
+  std::vector<task_base*> children_;  ///< argument order, duplicates included
+  std::size_t nfuts_ = 0;             ///< distinct children
+  std::size_t nfinished_ = 0;         ///< distinct children whose callback ran
+  bool return_exceptions_;            ///< gather(..., return_exceptions=True)
+  bool cancel_requested_ = false;     ///< _GatheringFuture._cancel_requested
+};
+
+/// The event loop a gather runs on: a scheduled child's, else the running one. Then
+/// schedules the unscheduled children in argument order (gather.wraps-coroutines).
+event_loop& gather_loop(const std::vector<task_base*>& children);
+
+}  // namespace detail
+}  // namespace aioconform::impl
