@@ -1,0 +1,186 @@
+// Properties of the executable model (spec/model/): what it simulates it accepts, it rejects
+// mutated traces citing a SPEC.md clause, and it is deterministic. The scenarios come from
+// properties/scenario_generators.h; a counterexample prints the scenario document and the
+// command that replays it.
+
+#include "properties/gtest_property.h"
+// (gtest_property.h first: it includes gtest before RapidCheck.)
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "format/canonical_json.h"
+#include "format/scenario_codec.h"
+#include "properties/scenario_generators.h"
+#include "properties/spec_clauses.h"
+#include "properties/trace_mutations.h"
+#include "spec/model/check.h"
+#include "spec/model/simulate.h"
+#include "spec/model/world.h"
+
+namespace aioconform::properties {
+namespace {
+
+using json = nlohmann::json;
+namespace gen = rc::gen;
+
+/// Clause ids the model cites that SPEC.md does not define yet. Each is tagged in the
+/// distribution (so it stays visible) instead of failing the property.
+/// TODO(spec): `run.features` (check.cpp: a feature the profile lacks) is being added to
+/// SPEC.md by its owner; drop it from here once it has a heading.
+const std::set<std::string> known_missing_clauses = {"run.features"};
+
+const std::set<std::string>& spec_clause_ids() {
+  static const std::set<std::string> ids =
+      load_spec_clause_ids(std::string(AIOCONFORM_SOURCE_DIR) + "/spec/SPEC.md");
+  return ids;
+}
+
+/// seed 0 takes the first alternative at every open choice; others draw (simulate.h).
+rc::Gen<std::uint64_t> gen_seed() {
+  return gen::weightedOneOf<std::uint64_t>(
+      {{1, gen::just<std::uint64_t>(0)}, {3, gen::inRange<std::uint64_t>(1, 1u << 30)}});
+}
+
+/// The trace a runtime lacking `missing` must give (trace.md: `end: unsupported`).
+json unsupported_trace(const generated_scenario& g, const std::vector<std::string>& missing) {
+  return {{"format", "aioconform.trace/1"},
+          {"scenario", g.scenario.name},
+          {"runtime", model::model_runtime(g.profile)},
+          {"end", "unsupported"},
+          {"missing", missing},
+          {"events", json::array()},
+          {"futures", json::object()},
+          {"reports", json::array()}};
+}
+
+/// simulate, where scenario_error is a generator bug (every generated scenario is valid
+/// and binds each handle before a step names it).
+model::simulation simulate_or_fail(const generated_scenario& g, std::uint64_t seed) {
+  try {
+    return model::simulate(g.scenario, g.profile, seed);
+  } catch (const model::scenario_error& e) {
+    RC_FAIL("simulate threw scenario_error: " + e.message);
+  }
+}
+
+/// A rejection must name a clause a reader can look up in SPEC.md.
+void assert_cites_spec_clause(const model::verdict& v) {
+  RC_ASSERT(!v.clause.empty());
+  if (spec_clause_ids().count(v.clause) == 0) {
+    if (known_missing_clauses.count(v.clause) == 0) {
+      RC_FAIL("the rejection cites clause '" + v.clause + "', which spec/SPEC.md does not define");
+    }
+  }
+}
+
+}  // namespace
+
+// (a) Self-consistency: every trace the model simulates, it accepts. For a profile that lacks
+// a feature the scenario uses, exactly the `unsupported` trace listing those features is
+// accepted.
+AIOCONFORM_PROP(model_properties, simulated_trace_is_accepted, ()) {
+  const generated_scenario g = *gen_scenario();
+  const std::uint64_t seed = *gen_seed();
+  if (!g.missing.empty()) {
+    RC_TAG("unsupported");
+    const model::verdict ok = model::check(g.scenario, unsupported_trace(g, g.missing), g.profile);
+    RC_ASSERT(ok.accepted);
+    std::vector<std::string> fewer(g.missing.begin() + 1, g.missing.end());
+    const model::verdict wrong = model::check(g.scenario, unsupported_trace(g, fewer), g.profile);
+    RC_ASSERT(!wrong.accepted);
+    assert_cites_spec_clause(wrong);
+    return;
+  }
+  const model::simulation s = simulate_or_fail(g, seed);
+  RC_LOG() << "simulated trace (seed " << seed << "):\n" << format::canonical_document(s.trace);
+  RC_TAG(s.trace.at("end").get<std::string>(), s.choices > 0 ? "open choices" : "no choice");
+  const model::verdict v = model::check(g.scenario, s.trace, g.profile);
+  if (!v.accepted) RC_FAIL("check rejected simulate's own trace: " + v.explanation);
+  // A profile with every feature never answers unsupported.
+  // TODO(model bug: check accepts `end: unsupported, missing: []` for any scenario; see the
+  // DISABLED_ test below): only a non-empty `missing` is asserted here until it is fixed.
+  const model::verdict u =
+      model::check(g.scenario, unsupported_trace(g, {"as_completed_async_for"}), g.profile);
+  RC_ASSERT(!u.accepted);
+  assert_cites_spec_clause(u);
+}
+
+// (b) The oracle can fail: one observable field of an allowed trace changed is rejected,
+// citing a SPEC.md clause, unless the mutant is itself an allowed trace.
+AIOCONFORM_PROP(model_properties, mutated_trace_is_rejected, ()) {
+  const generated_scenario g = *gen_scenario();
+  RC_PRE(g.missing.empty());
+  const std::uint64_t seed = *gen_seed();
+  const mutation wanted = *gen::elementOf(all_mutations);
+  const std::size_t pick = *gen::inRange<std::size_t>(0, 1000);
+  const model::simulation s = simulate_or_fail(g, seed);
+
+  // The wanted mutation, or the next one that applies to this trace (`end` applies to
+  // every completed or hung run), so that no case is wasted.
+  std::optional<json> mutant;
+  mutation applied = wanted;
+  for (std::size_t k = 0; k < all_mutations.size() && !mutant; ++k) {
+    applied = all_mutations[(static_cast<std::size_t>(wanted) + k) % all_mutations.size()];
+    mutant = mutate(s.trace, applied, pick);
+  }
+  RC_ASSERT(mutant.has_value());
+  RC_LOG() << "mutation " << name(applied) << " of the simulated trace (seed " << seed << "):\n"
+           << format::canonical_document(*mutant);
+
+  const model::verdict v = model::check(g.scenario, *mutant, g.profile);
+  if (v.accepted) {
+    // Allowed only if the model can produce it itself.
+    const model::enumeration all = model::enumerate_traces(g.scenario, g.profile, 2000);
+    const std::string text = format::canonical_compact(*mutant);
+    for (const json& t : all.traces) {
+      if (format::canonical_compact(t) == text) {
+        RC_TAG(std::string(name(applied)), "mutant is an allowed trace");
+        return;
+      }
+    }
+    if (!all.complete) {
+      // Cannot tell: the enumeration stopped before exhausting the schedules.
+      RC_DISCARD("accepted mutant, enumeration incomplete");
+    }
+    RC_FAIL("check accepted a mutant (" + std::string(name(applied)) +
+            ") that is none of the model's allowed traces");
+  }
+  assert_cites_spec_clause(v);
+  if (known_missing_clauses.count(v.clause) != 0) {
+    RC_TAG(std::string(name(applied)), "rejected citing " + v.clause + " (not in SPEC.md)");
+  } else {
+    RC_TAG(std::string(name(applied)), v.inconclusive ? "rejected (inconclusive)" : "rejected");
+  }
+}
+
+// (c) Determinism: the same scenario, profile and seed give byte-equal traces.
+AIOCONFORM_PROP(model_properties, simulate_is_deterministic, ()) {
+  const generated_scenario g = *gen_scenario();
+  RC_PRE(g.missing.empty());
+  const std::uint64_t seed = *gen_seed();
+  const std::string first = format::canonical_document(simulate_or_fail(g, seed).trace);
+  const std::string second = format::canonical_document(simulate_or_fail(g, seed).trace);
+  RC_ASSERT(first == second);
+}
+
+// Model bug found by simulated_trace_is_accepted: check.cpp treats `end: unsupported` with an
+// empty `missing` as matching a scenario that needs no missing feature, so it accepts an
+// "unsupported" answer from a runtime that supports everything the scenario uses (its own
+// explanation says that run "cannot be unsupported"). Enable once spec/model is fixed.
+TEST(model_properties, DISABLED_unsupported_without_missing_features_is_rejected) {
+  const json doc = {{"format", "aioconform.scenario/1"},   {"name", "properties/unsupported-empty"},
+                    {"description", "main does nothing."}, {"clauses", json::array()},
+                    {"requires", json::array()},           {"main", {{"steps", json::array()}}}};
+  generated_scenario g;
+  g.document = doc;
+  g.scenario = format::parse_scenario(doc, "unsupported-empty.json");
+  g.profile = model::latest_profile;
+  const model::verdict v = model::check(g.scenario, unsupported_trace(g, {}), g.profile);
+  EXPECT_FALSE(v.accepted);
+}
+
+}  // namespace aioconform::properties

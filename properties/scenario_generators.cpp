@@ -1,0 +1,581 @@
+#include "properties/scenario_generators.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+#include "format/canonical_json.h"
+#include "format/scenario_codec.h"
+#include "spec/model/check.h"
+
+namespace aioconform::properties {
+namespace {
+
+using json = nlohmann::json;
+using rc::Gen;
+namespace gen = rc::gen;
+
+// ---- sizes (the brief: main <= ~8 steps, <= 4 scripts, nesting <= 3, durations <= 5) ----
+
+constexpr int max_main_steps = 8;
+constexpr int max_script_steps = 4;
+constexpr int max_block_steps = 3;
+constexpr int max_children = 3;
+constexpr int max_scripts = 4;
+/// Expressions and blocks inside a top-level step.
+constexpr int max_nesting = 3;
+
+/// A list of at most `max` elements; shrinks by removing elements.
+Gen<json> gen_list(Gen<json> element, int max) {
+  return gen::map(gen::resize(max, gen::container<std::vector<json>>(std::move(element))),
+                  [max](std::vector<json> v) {
+                    if (v.size() > static_cast<std::size_t>(max)) v.resize(max);
+                    return json(std::move(v));
+                  });
+}
+
+/// A reference to be resolved by `realize` (modulo what is available there).
+Gen<json> gen_ref() {
+  return gen::map(gen::inRange(0, 8), [](int r) { return json(r); });
+}
+
+/// Durations 0..5, biased to 0 (a plain yield) and to a few small values so that deadlines
+/// tie often (loop.timer.equal-deadline: the model's open choices).
+Gen<json> gen_duration() {
+  return gen::map(gen::weightedElement<int>({{3, 0}, {4, 1}, {3, 2}, {1, 3}, {1, 5}}),
+                  [](int d) { return json(d); });
+}
+
+/// A timeout: null (none), 0, or a small duration.
+Gen<json> gen_optional_duration() {
+  return gen::weightedOneOf<json>({{1, gen::just(json(nullptr))}, {3, gen_duration()}});
+}
+
+Gen<json> gen_value() {
+  return gen::weightedOneOf<json>({
+      {3, gen::just(json(nullptr))},
+      {3, gen::map(gen::inRange(0, 4), [](int i) { return json(i); })},
+      {2, gen::map(gen::element<std::string>("a", "b", ""), [](std::string s) { return json(s); })},
+      {1, gen::map(gen::arbitrary<bool>(), [](bool b) { return json(b); })},
+      {1, gen::map(gen::pair(gen::inRange(0, 3), gen::element<std::string>("x", "y")),
+                   [](std::pair<int, std::string> p) {
+                     return json::array({p.first, p.second});
+                   })},
+  });
+}
+
+/// Built-in exception types (scenario.md), CancelledError included, and the declared one.
+Gen<std::string> gen_exception_type() {
+  return gen::weightedElement<std::string>({{4, "ValueError"},
+                                            {1, "Exception"},
+                                            {1, "TypeError"},
+                                            {1, "KeyError"},
+                                            {1, "RuntimeError"},
+                                            {1, "ZeroDivisionError"},
+                                            {1, "OSError"},
+                                            {1, "LookupError"},
+                                            {1, "ArithmeticError"},
+                                            {1, "TimeoutError"},
+                                            {2, "CancelledError"},
+                                            {2, "MyError"}});
+}
+
+Gen<std::string> gen_message() {
+  return gen::element<std::string>("", "boom", "x");
+}
+
+Gen<json> gen_catch() {
+  return gen::element(json(nullptr), json(true), json(false));
+}
+
+Gen<json> gen_on_cancel() {
+  return gen::weightedOneOf<json>({
+      {4, gen::just(json(nullptr))},
+      {1, gen::just(json{{"kind", "propagate"}})},
+      {2, gen::map(gen_value(),
+                   [](json v) {
+                     return json{{"kind", "swallow"}, {"value", v}};
+                   })},
+      {2, gen::map(gen_duration(),
+                   [](json d) {
+                     return json{{"kind", "cleanup"}, {"d", d}};
+                   })},
+      {2, gen::apply(
+              [](std::string t, std::string m) {
+                return json{{"kind", "raise"}, {"type", t}, {"message", m}};
+              },
+              gen_exception_type(), gen_message())},
+  });
+}
+
+Gen<json> gen_expr(int depth);
+
+/// A child: a script (often), a bound task (duplicates come from equal references), or a
+/// nested expression while depth allows.
+Gen<json> gen_child(int depth) {
+  return gen::weightedOneOf<json>({
+      {5, gen::apply(
+              [](int s, bool as) {
+                return json{{"script", s}, {"as", as}};
+              },
+              gen::inRange(0, 8), gen::arbitrary<bool>())},
+      {3, gen::map(gen_ref(),
+                   [](json r) {
+                     return json{{"task", r}};
+                   })},
+      // Nested expressions while depth allows (lazy: only built when picked).
+      {depth > 0 ? 1u : 0u,
+       gen::apply(
+           [](json e, bool as) {
+             return json{{"expr", e}, {"as", as}};
+           },
+           gen::lazy([depth] { return gen_expr(depth - 1); }), gen::arbitrary<bool>())},
+  });
+}
+
+/// Children: rarely none (gather, as_completed and TaskGroup accept that; wait and wait_any
+/// raise ValueError), usually one to three.
+Gen<json> gen_children(int depth) {
+  return gen::weightedOneOf<json>({{1, gen::just(json::array())},
+                                   {9, gen::nonEmpty(gen_list(gen_child(depth), max_children))}});
+}
+
+Gen<json> gen_steps(int depth, int max, bool main);
+
+/// An expression of any kind, children at `depth` (0: no nested expressions).
+Gen<json> gen_expr(int depth) {
+  return gen::weightedOneOf<json>({
+      {4, gen::apply(
+              [](json cs, bool re) {
+                return json{{"kind", "gather"}, {"children", cs}, {"return_exceptions", re}};
+              },
+              gen_children(depth), gen::arbitrary<bool>())},
+      {3,
+       gen::apply(
+           [](json cs, std::string rw, json to) {
+             return json{{"kind", "wait"}, {"children", cs}, {"return_when", rw}, {"timeout", to}};
+           },
+           gen_children(depth),
+           gen::element<std::string>("ALL_COMPLETED", "FIRST_COMPLETED", "FIRST_EXCEPTION"),
+           gen_optional_duration())},
+      {3, gen::apply(
+              [](json cs, json to, bool async_for) {
+                return json{{"kind", "as_completed"},
+                            {"children", cs},
+                            {"timeout", to},
+                            {"form", async_for ? "async_for" : "for"}};
+              },
+              gen_children(depth), gen_optional_duration(), gen::arbitrary<bool>())},
+      {3, gen::apply(
+              [](json c, json to) {
+                return json{{"kind", "wait_for"}, {"children", json::array({c})}, {"timeout", to}};
+              },
+              gen_child(depth), gen_optional_duration())},
+      {2, gen::map(gen_child(depth),
+                   [](json c) {
+                     return json{{"kind", "shield"}, {"children", json::array({c})}};
+                   })},
+      {3, gen::apply(
+              [](json cs, json steps) {
+                return json{{"kind", "task_group"}, {"children", cs}, {"steps", steps}};
+              },
+              gen_children(depth),
+              gen::lazy([depth] { return gen_steps(depth, max_block_steps, false); }))},
+      {2, gen::apply(
+              [](json cs, json to) {
+                return json{{"kind", "wait_any"}, {"children", cs}, {"timeout", to}};
+              },
+              gen_children(depth), gen_optional_duration())},
+  });
+}
+
+/// A `future` step's expression: gather or shield.
+Gen<json> gen_future_expr(int depth) {
+  return gen::weightedOneOf<json>({
+      {3, gen::apply(
+              [](json cs, bool re) {
+                return json{{"kind", "gather"}, {"children", cs}, {"return_exceptions", re}};
+              },
+              gen_children(depth), gen::arbitrary<bool>())},
+      {1, gen::map(gen_child(depth),
+                   [](json c) {
+                     return json{{"kind", "shield"}, {"children", json::array({c})}};
+                   })},
+  });
+}
+
+/// One step. `depth` is how many more levels of expressions/blocks may nest below it;
+/// `main` weighs the handle-using steps up (realize drops them elsewhere anyway).
+Gen<json> gen_step(int depth, bool main) {
+  const std::size_t handle_weight = main ? 5 : 0;
+  const std::size_t nest = depth > 0 ? 1 : 0;
+  const int below = depth > 0 ? depth - 1 : 0;
+  return gen::weightedOneOf<json>({
+      {5, gen::map(gen_duration(),
+                   [](json d) {
+                     return json{{"op", "sleep"}, {"d", d}};
+                   })},
+      {2, gen::map(gen_value(),
+                   [](json v) {
+                     return json{{"op", "return"}, {"value", v}};
+                   })},
+      {2, gen::apply(
+              [](std::string t, std::string m) {
+                return json{{"op", "raise"}, {"type", t}, {"message", m}};
+              },
+              gen_exception_type(), gen_message())},
+      {main ? 0u : 1u, gen::just(json{{"op", "hang"}})},
+      {main ? 1u : 0u, gen::just(json{{"op", "hang"}})},
+      {handle_weight, gen::map(gen::inRange(0, 8),
+                               [](int s) {
+                                 return json{{"op", "create_task"}, {"script", s}};
+                               })},
+      {handle_weight * nest, gen::map(gen::lazy([below] { return gen_expr(below); }),
+                                      [](json e) {
+                                        return json{{"op", "create_task"}, {"expr", e}};
+                                      })},
+      {(handle_weight / 2) * nest, gen::map(gen::lazy([below] { return gen_future_expr(below); }),
+                                            [](json e) {
+                                              return json{{"op", "future"}, {"expr", e}};
+                                            })},
+      {handle_weight,
+       gen::apply(
+           [](json r, json msg) {
+             return json{{"op", "cancel"}, {"target", r}, {"msg", msg}};
+           },
+           gen_ref(), gen::element(json(nullptr), json(nullptr), json("m"), json("bye")))},
+      {handle_weight, gen::apply(
+                          [](json r, json c) {
+                            return json{{"op", "await"}, {"target", r}, {"catch", c}};
+                          },
+                          gen_ref(), gen_catch())},
+      {6 * nest, gen::apply(
+                     [](json e, json c) {
+                       return json{{"op", "await"}, {"expr", e}, {"catch", c}};
+                     },
+                     gen::lazy([below] { return gen_expr(below); }), gen_catch())},
+      {2 * nest, gen::apply(
+                     [](json d, json steps, json c) {
+                       return json{{"op", "timeout"}, {"d", d}, {"steps", steps}, {"catch", c}};
+                     },
+                     gen_optional_duration(),
+                     gen::lazy([below, main] { return gen_steps(below, max_block_steps, main); }),
+                     gen_catch())},
+      {1, gen::map(gen::inRange(0, 2),
+                   [](int e) {
+                     return json{{"op", "event_wait"}, {"event", e}};
+                   })},
+      {1, gen::map(gen::inRange(0, 2),
+                   [](int e) {
+                     return json{{"op", "event_set"}, {"event", e}};
+                   })},
+      {handle_weight / 2, gen::map(gen_ref(),
+                                   [](json r) {
+                                     return json{{"op", "state"}, {"target", r}};
+                                   })},
+  });
+}
+
+Gen<json> gen_steps(int depth, int max, bool main) {
+  return gen_list(gen_step(depth, main), max);
+}
+
+Gen<json> gen_script(int max_steps, bool main) {
+  return gen::apply(
+      [](json steps, json oc) {
+        return json{{"steps", steps}, {"on_cancel", oc}};
+      },
+      gen::nonEmpty(gen_steps(max_nesting, max_steps, main)), gen_on_cancel());
+}
+
+// ---- realize ------------------------------------------------------------------------------
+
+/// Where a step is realized: which scripts it may start, whether it may name handles.
+struct place {
+  int script_index = -1;  ///< -1: main (and blocks/bodies inside it); else scripts[i]
+  bool main = true;       ///< may name and bind handles (main and its blocks and bodies)
+  bool top = false;       ///< a top-level step of main: its bindings become referencable
+};
+
+class realizer {
+ public:
+  realizer(const model::profile& p, bool respect, int scripts)
+      : profile_(p), respect_(respect), scripts_(scripts) {}
+
+  std::set<std::string> features;
+  bool uses_my_error = false;
+
+  json script(const json& draft, const place& at) {
+    json out = {{"steps", steps(draft.at("steps"), at)}};
+    if (!draft.at("on_cancel").is_null()) {
+      json oc = draft.at("on_cancel");
+      if (oc.value("kind", "") == "raise") oc["type"] = exception_type(oc.at("type"));
+      out["on_cancel"] = std::move(oc);
+    }
+    return out;
+  }
+
+ private:
+  bool allowed(const std::string& feature) {
+    if (respect_ && !model::profile_supports(profile_, feature)) return false;
+    features.insert(feature);
+    return true;
+  }
+
+  std::string exception_type(const json& t) {
+    if (t == "MyError") uses_my_error = true;
+    return t.get<std::string>();
+  }
+
+  std::string fresh_handle() { return "h" + std::to_string(next_handle_++); }
+
+  /// Script i starts only scripts j > i (no recursion); main starts any.
+  std::optional<std::string> script_ref(const json& ref, const place& at) {
+    const int first = at.script_index + 1;
+    const int count = scripts_ - first;
+    if (count <= 0) return std::nullopt;
+    return "s" + std::to_string(first + ref.get<int>() % count);
+  }
+
+  std::optional<std::string> handle_ref(const json& ref, const place& at) {
+    if (!at.main || handles_.empty()) return std::nullopt;
+    return handles_[static_cast<std::size_t>(ref.get<int>()) % handles_.size()];
+  }
+
+  json steps(const json& drafts, const place& at) {
+    json out = json::array();
+    for (const json& d : drafts) {
+      std::vector<std::string> bound;
+      if (auto s = step(d, at, bound)) {
+        out.push_back(std::move(*s));
+        // Only now: a step never names what it binds itself.
+        if (at.top) handles_.insert(handles_.end(), bound.begin(), bound.end());
+      }
+    }
+    return out;
+  }
+
+  std::optional<json> step(const json& d, const place& at, std::vector<std::string>& bound) {
+    const std::string op = d.at("op");
+    place inner = at;
+    inner.top = false;
+    if (op == "sleep" || op == "return" || op == "hang") return d;
+    if (op == "raise") {
+      json s = d;
+      s["type"] = exception_type(d.at("type"));
+      return s;
+    }
+    if (op == "event_wait" || op == "event_set") {
+      return json{{"op", op}, {"event", "e" + std::to_string(d.at("event").get<int>())}};
+    }
+    if (op == "create_task") {
+      if (!at.main) return std::nullopt;  // scripts bind no handles
+      json s = {{"op", op}};
+      if (d.contains("script")) {
+        auto name = script_ref(d.at("script"), at);
+        if (!name) return std::nullopt;
+        s["script"] = *name;
+      } else {
+        auto e = expr(d.at("expr"), inner, nullptr);
+        if (!e) return std::nullopt;
+        s["expr"] = std::move(*e);
+      }
+      s["as"] = fresh_handle();
+      bound.push_back(s["as"]);
+      return s;
+    }
+    if (op == "future") {
+      if (!at.main) return std::nullopt;
+      auto e = expr(d.at("expr"), inner, at.top ? &bound : nullptr);
+      if (!e) return std::nullopt;
+      json s = {{"op", op}, {"expr", std::move(*e)}, {"as", fresh_handle()}};
+      bound.push_back(s["as"]);
+      return s;
+    }
+    if (op == "cancel" || op == "state") {
+      auto target = handle_ref(d.at("target"), at);
+      if (!target) return std::nullopt;
+      json s = {{"op", op}, {"target", *target}};
+      if (op == "cancel" && !d.at("msg").is_null() && allowed("cancel_message")) {
+        s["msg"] = d.at("msg");
+      }
+      return s;
+    }
+    if (op == "await") {
+      json s = {{"op", op}};
+      if (d.contains("target")) {
+        auto target = handle_ref(d.at("target"), at);
+        if (!target) return std::nullopt;
+        s["target"] = *target;
+      } else {
+        auto e = expr(d.at("expr"), inner, at.top ? &bound : nullptr);
+        if (!e) return std::nullopt;
+        s["expr"] = std::move(*e);
+      }
+      if (!d.at("catch").is_null()) s["catch"] = d.at("catch");
+      return s;
+    }
+    if (op == "timeout") {
+      if (!allowed("timeout")) return std::nullopt;
+      json s = {{"op", op}, {"d", d.at("d")}, {"steps", steps(d.at("steps"), inner)}};
+      if (!d.at("catch").is_null()) s["catch"] = d.at("catch");
+      return s;
+    }
+    throw std::logic_error("realize: unknown draft op " + op);
+  }
+
+  /// A child, or nullopt when it cannot be resolved here. `bound` (non-null only for the
+  /// direct children of a top-level expression that wraps them in tasks at once) collects
+  /// the handles that become referencable.
+  std::optional<json> child(const json& d, const place& at, std::vector<std::string>* bound,
+                            bool coroutine_only) {
+    if (d.contains("task")) {
+      auto h = coroutine_only ? std::nullopt : handle_ref(d.at("task"), at);
+      if (h) return json{{"task", *h}};
+      // No handle here (a script, or nothing bound yet; TaskGroup takes no tasks): the
+      // same reference names a script instead, so that children are rarely all dropped.
+      auto name = script_ref(d.at("task"), at);
+      if (!name) return std::nullopt;
+      return json{{"script", *name}};
+    }
+    if (d.contains("script")) {
+      auto name = script_ref(d.at("script"), at);
+      if (!name) return std::nullopt;
+      json c = {{"script", *name}};
+      if (d.at("as").get<bool>() && at.main) {
+        c["as"] = fresh_handle();
+        if (bound) bound->push_back(c["as"]);
+      }
+      return c;
+    }
+    const std::string kind = d.at("expr").at("kind");
+    if (coroutine_only && (kind == "gather" || kind == "shield")) return std::nullopt;
+    auto e = expr(d.at("expr"), at, nullptr);
+    if (!e) return std::nullopt;
+    json c = {{"expr", std::move(*e)}};
+    if (d.at("as").get<bool>() && at.main) c["as"] = fresh_handle();
+    return c;
+  }
+
+  std::optional<json> expr(const json& d, const place& at, std::vector<std::string>* bound) {
+    const std::string kind = d.at("kind");
+    if (kind == "task_group" && !allowed("task_group")) return std::nullopt;
+    // Whose children's handles exist once the step has begun (see the header).
+    const bool binds =
+        kind == "gather" || kind == "shield" || kind == "as_completed" || kind == "task_group";
+    json children = json::array();
+    for (const json& c : d.at("children")) {
+      if (auto r = child(c, at, binds ? bound : nullptr, kind == "task_group")) {
+        children.push_back(std::move(*r));
+      }
+    }
+    json e = {{"kind", kind}};
+    if (kind == "wait_for" || kind == "shield") {
+      if (children.empty()) return std::nullopt;
+      e["child"] = children[0];
+      if (kind == "wait_for") e["timeout"] = d.at("timeout");
+      return e;
+    }
+    e["children"] = std::move(children);
+    if (kind == "gather") e["return_exceptions"] = d.at("return_exceptions");
+    if (kind == "wait") {
+      e["return_when"] = d.at("return_when");
+      e["timeout"] = d.at("timeout");
+    }
+    if (kind == "wait_any") e["timeout"] = d.at("timeout");
+    if (kind == "as_completed") {
+      e["timeout"] = d.at("timeout");
+      e["form"] =
+          d.at("form") == "async_for" && allowed("as_completed_async_for") ? "async_for" : "for";
+    }
+    if (kind == "task_group") {
+      place body = at;
+      body.top = false;
+      e["steps"] = steps(d.at("steps"), body);
+    }
+    return e;
+  }
+
+  model::profile profile_;
+  bool respect_;
+  int scripts_;
+  std::vector<std::string> handles_;  ///< referencable handles, in binding order
+  int next_handle_ = 0;
+};
+
+}  // namespace
+
+void showValue(const generated_scenario& value, std::ostream& os) {
+  os << "profile " << value.profile.name();
+  if (!value.missing.empty()) {
+    os << " (lacks " << format::canonical_compact(json(value.missing)) << ")";
+  }
+  os << ", scenario:\n" << format::canonical_document(value.document);
+}
+
+Gen<model::profile> gen_profile() {
+  return gen::element(model::profile{8, false}, model::profile{9, false}, model::profile{10, false},
+                      model::profile{11, false}, model::profile{12, false},
+                      model::profile{13, false}, model::profile{12, true},
+                      model::profile{13, true});
+}
+
+Gen<json> gen_scenario_draft() {
+  return gen::apply(
+      [](std::vector<json> scripts, json main, bool respect) {
+        return json{{"scripts", std::move(scripts)}, {"main", main}, {"respect_features", respect}};
+      },
+      gen::map(gen::resize(max_scripts,
+                           gen::container<std::vector<json>>(gen_script(max_script_steps, false))),
+               [](std::vector<json> v) {
+                 if (v.size() > static_cast<std::size_t>(max_scripts)) v.resize(max_scripts);
+                 return v;
+               }),
+      gen_script(max_main_steps, true), gen::weightedElement<bool>({{7, true}, {1, false}}));
+}
+
+json realize(const json& draft, const model::profile& profile) {
+  const json& scripts = draft.at("scripts");
+  realizer r(profile, draft.at("respect_features").get<bool>(), static_cast<int>(scripts.size()));
+  json out_scripts = json::object();
+  for (std::size_t i = 0; i < scripts.size(); ++i) {
+    place at;
+    at.script_index = static_cast<int>(i);
+    at.main = false;
+    out_scripts["s" + std::to_string(i)] = r.script(scripts[i], at);
+  }
+  place top;
+  top.top = true;
+  json main = r.script(draft.at("main"), top);
+  json doc = {{"format", "aioconform.scenario/1"},
+              {"name", "properties/generated"},
+              {"description", "A scenario generated by properties/scenario_generators."},
+              {"clauses", json::array()},
+              {"requires", json(std::vector<std::string>(r.features.begin(), r.features.end()))},
+              {"main", std::move(main)}};
+  if (!out_scripts.empty()) doc["scripts"] = std::move(out_scripts);
+  if (r.uses_my_error) doc["exceptions"] = json::array({"MyError"});
+  return doc;
+}
+
+Gen<generated_scenario> gen_scenario() {
+  return gen::apply(
+      [](const model::profile& p, const json& draft) {
+        generated_scenario g;
+        g.profile = p;
+        g.document = realize(draft, p);
+        g.scenario = format::parse_scenario(g.document, "generated.json");
+        for (const std::string& f : format::features_used(g.scenario)) {
+          if (!model::profile_supports(p, f)) g.missing.push_back(f);
+        }
+        std::sort(g.missing.begin(), g.missing.end());
+        return g;
+      },
+      gen_profile(), gen_scenario_draft());
+}
+
+}  // namespace aioconform::properties
