@@ -21,7 +21,7 @@ constexpr std::size_t granule = 16;  // alignof(std::max_align_t) on x86-64 and 
 constexpr std::size_t classes = frame_pool::max_pooled / granule + 1;
 constexpr std::size_t chunk_size = std::size_t{2} << 20;
 
-std::size_t size_class(std::size_t size) noexcept {
+[[maybe_unused]] std::size_t size_class(std::size_t size) noexcept {
   return (size + granule - 1) / granule;
 }
 

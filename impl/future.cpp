@@ -31,19 +31,18 @@ std::exception_ptr future_base::make_cancelled_error() const {
   return std::make_exception_ptr(cancelled_error(cancel_message()));
 }
 
+future_base::rare& future_base::rare_data() {
+  if (!rare_) rare_ = std::make_unique<rare>();
+  return *rare_;
+}
+
 const std::string& future_base::cancel_message() const noexcept {
   static const std::string empty;
-  return cancel_message_ ? *cancel_message_ : empty;
+  return rare_ ? rare_->cancel_message : empty;
 }
 
 void future_base::set_cancel_message(std::string msg) {
-  if (msg.empty()) {
-    cancel_message_.reset();
-  } else if (cancel_message_) {
-    *cancel_message_ = std::move(msg);
-  } else {
-    cancel_message_ = std::make_unique<std::string>(std::move(msg));
-  }
+  if (!msg.empty() || rare_) rare_data().cancel_message = std::move(msg);
 }
 
 void future_base::add_done_callback(done_fn fn, void* ctx) {
@@ -53,25 +52,25 @@ void future_base::add_done_callback(done_fn fn, void* ctx) {
   } else if (!first_.fn) {
     first_ = {fn, ctx};
   } else {
-    if (!more_) more_ = std::make_unique<std::vector<registration>>();
-    more_->push_back({fn, ctx});
+    rare_data().more_callbacks.push_back({fn, ctx});
   }
 }
 
 std::size_t future_base::remove_done_callback(done_fn fn, void* ctx) {
   auto matches = [&](const registration& r) { return r.fn == fn && r.ctx == ctx; };
   std::size_t n = 0;
-  if (more_) {
-    auto it = std::remove_if(more_->begin(), more_->end(), matches);
-    n = static_cast<std::size_t>(more_->end() - it);
-    more_->erase(it, more_->end());
+  std::vector<registration>* more = rare_ ? &rare_->more_callbacks : nullptr;
+  if (more) {
+    auto it = std::remove_if(more->begin(), more->end(), matches);
+    n = static_cast<std::size_t>(more->end() - it);
+    more->erase(it, more->end());
   }
   if (first_.fn && matches(first_)) {
     ++n;
     first_ = {};
-    if (more_ && !more_->empty()) {
-      first_ = more_->front();
-      more_->erase(more_->begin());
+    if (more && !more->empty()) {
+      first_ = more->front();
+      more->erase(more->begin());
     }
   }
   return n;
@@ -96,12 +95,13 @@ void future_base::mark_done(state s) {
   add_ref();
   loop_->call_soon(callback{first_.fn, first_.ctx, this});
   first_ = {};
-  if (!more_) return;
-  for (const registration& r : *more_) {
+  if (!rare_) return;
+  for (const registration& r : rare_->more_callbacks) {
     add_ref();
     loop_->call_soon(callback{r.fn, r.ctx, this});
   }
-  more_.reset();
+  rare_->more_callbacks.clear();
+  rare_->more_callbacks.shrink_to_fit();
 }
 
 void future_base::require_pending(const char* what) const {

@@ -81,6 +81,8 @@ class future_base {
   virtual const char* kind() const noexcept { return "Future"; }
 
   void add_ref() noexcept { ++refs_; }
+  /// Whether exactly one reference exists (then its holder alone can see the value).
+  bool sole_reference() const noexcept { return refs_ == 1; }
   void release() noexcept;
 
   /// A scratch bit for combinators that must see each distinct future once (gather, wait):
@@ -124,12 +126,18 @@ class future_base {
     void* ctx = nullptr;
   };
 
+  /// What most futures never need, allocated on first use.
+  struct rare {
+    std::vector<registration> more_callbacks;
+    std::string cancel_message;
+  };
+  rare& rare_data();
+
   // Most futures have at most one done callback (their awaiter or their gather): it is
   // kept inline, and only further ones allocate. Invariant: `first_` is empty only when
-  // `more_` is null or empty; order is first_, then more_ (registration order).
+  // there are no more callbacks; order is first_, then rare_->more_callbacks.
   registration first_;
-  std::unique_ptr<std::vector<registration>> more_;
-  std::unique_ptr<std::string> cancel_message_;  ///< null when empty
+  std::unique_ptr<rare> rare_;
   std::uint32_t refs_ = 0;
   state state_ = state::pending;
 

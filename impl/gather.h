@@ -85,6 +85,16 @@ std::vector<task_base*> bases(const std::vector<task<T>>& children) {
   return out;
 }
 
+/// The range forms' argument lives until the co_await around gather() ends (the Itanium
+/// ABI destroys arguments at the end of the full-expression): once the gather holds its
+/// own references, it is freed at once.
+template <class R, class Gathering, class T>
+future<R> gather_range(std::vector<task<T>>& children, bool return_exceptions) {
+  future<R> handle = make_gather<Gathering, R>(bases(children), return_exceptions);
+  std::vector<task<T>>().swap(children);
+  return handle;
+}
+
 }  // namespace detail
 
 /// asyncio.gather(*children): a future of the children's results in argument order
@@ -103,9 +113,8 @@ std::vector<task_base*> bases(const std::vector<task<T>>& children) {
 /// unless some child is scheduled.
 template <class T>
 future<std::vector<stored_t<T>>> gather(std::vector<task<T>> children) {
-  using result = std::vector<stored_t<T>>;
-  return detail::make_gather<detail::range_gathering_future<T, stored_t<T>>, result>(
-      detail::bases(children), false);
+  return detail::gather_range<std::vector<stored_t<T>>,
+                              detail::range_gathering_future<T, stored_t<T>>>(children, false);
 }
 
 /// asyncio.gather(*children, return_exceptions=True): completes when every child is done
@@ -115,9 +124,8 @@ future<std::vector<stored_t<T>>> gather(std::vector<task<T>> children) {
 /// (gather.cancel.overrides-return-exceptions, gather.cancel.child-swallows).
 template <class T>
 future<std::vector<outcome<T>>> gather(std::vector<task<T>> children, return_exceptions_t) {
-  using result = std::vector<outcome<T>>;
-  return detail::make_gather<detail::range_gathering_future<T, outcome<T>>, result>(
-      detail::bases(children), true);
+  return detail::gather_range<std::vector<outcome<T>>,
+                              detail::range_gathering_future<T, outcome<T>>>(children, true);
 }
 
 /// asyncio.gather(a, b, c) with children of different result types: the same semantics as

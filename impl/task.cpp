@@ -47,7 +47,9 @@ void task_base::yield_now() {
 }
 
 void task_base::rethrow_injected() {
-  if (inject_) std::rethrow_exception(std::exchange(inject_, nullptr));
+  if (held_ != held::injected) return;
+  held_ = held::nothing;
+  std::rethrow_exception(std::exchange(exception_, nullptr));
 }
 
 void task_base::run_step(void* ctx, future_base*) {
@@ -68,14 +70,15 @@ void task_base::step(const future_base* woke_by) {
     // A CancelledError the awaited future already delivers is kept, with its message
     // (task.cancel.message: the first message wins for a task suspended on a future).
     if (woke_by == nullptr || !woke_by->delivers_cancelled_error()) {
-      inject_ = std::make_exception_ptr(cancelled_error(cancel_message()));
+      exception_ = std::make_exception_ptr(cancelled_error(cancel_message()));
+      held_ = held::injected;
     }
     must_cancel_ = false;
   }
-  if (!started_ && inject_) {
+  if (!started_ && held_ == held::injected) {
     // task.cancel.before-start: the error is thrown into the unstarted coroutine, which
     // lets it out without running its body.
-    raised_ = std::exchange(inject_, nullptr);
+    held_ = held::raised;
     finish();
     return;
   }
@@ -92,8 +95,7 @@ void task_base::step(const future_base* woke_by) {
 }
 
 void task_base::finish() {
-  if (raised_) {
-    exception_ = std::exchange(raised_, nullptr);
+  if (take_raised()) {
     if (is_cancelled_error(exception_)) {
       set_cancel_message({});  // super().cancel() without msg; awaiters see exception_
       mark_done(state::cancelled);
@@ -108,6 +110,12 @@ void task_base::finish() {
   }
   loop_->unregister_task(this);
   release();  // the loop's reference; may destroy this frame
+}
+
+bool task_base::take_raised() noexcept {
+  held h = std::exchange(held_, held::nothing);
+  if (h != held::raised) exception_ = nullptr;  // an injected error nobody rethrew
+  return h == held::raised;
 }
 
 std::coroutine_handle<> task_base::start_inline(inline_caller& caller) noexcept {
@@ -131,8 +139,7 @@ std::coroutine_handle<> task_base::final_transfer() noexcept {
 
 void task_base::finish_inline() noexcept {
   frame_done_ = true;
-  if (raised_) {
-    exception_ = std::exchange(raised_, nullptr);
+  if (take_raised()) {
     // The awaiter rethrows it at once: it counts as retrieved (no log_traceback_).
     mark_done(is_cancelled_error(exception_) ? state::cancelled : state::finished);
   } else {

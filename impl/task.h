@@ -74,7 +74,11 @@ class task_base : public future_base, public task_link {
   explicit task_base(std::coroutine_handle<> handle) noexcept
       : future_base(nullptr), resume_point_(handle) {}
 
-  std::exception_ptr raised_;  ///< what left the coroutine, if anything
+  /// unhandled_exception(): what left the coroutine is kept in exception_ until finish().
+  void set_raised(std::exception_ptr e) noexcept {
+    exception_ = std::move(e);
+    held_ = held::raised;
+  }
 
  private:
   friend void detail::close_task(task_link* t) noexcept;
@@ -83,17 +87,22 @@ class task_base : public future_base, public task_link {
   /// tasks.py Task.__step; `woke_by` is the future whose completion resumed the task, if any.
   void step(const future_base* woke_by = nullptr);
   void finish();
+  /// Whether exception_ holds what left the coroutine; clears anything else it holds.
+  bool take_raised() noexcept;
   /// Marks an inline-awaited task done with what its coroutine returned or raised.
   void finish_inline() noexcept;
 
   std::coroutine_handle<> resume_point_;  ///< the frame the next step resumes
   inline_caller* caller_ = nullptr;       ///< set while awaited inline
-  std::exception_ptr inject_;             ///< the CancelledError to throw at resumption
   future_base* fut_waiter_ = nullptr;     ///< asyncio's _fut_waiter
   int num_cancels_requested_ = 0;         ///< asyncio's _num_cancels_requested
   bool must_cancel_ = false;              ///< asyncio's _must_cancel
   bool started_ = false;                  ///< the coroutine has been resumed once
   bool frame_done_ = false;               ///< its own coroutine reached final suspension
+  /// What exception_ holds while the task is pending (it is free until then, so the
+  /// error to throw at the next resumption and the one that left the coroutine share it).
+  enum class held : std::uint8_t { nothing, injected, raised };
+  held held_ = held::nothing;
 };
 
 template <class T>
@@ -117,7 +126,7 @@ class task_promise_common : public task_base, public value_slot<T> {
   explicit task_promise_common(std::coroutine_handle<> handle) noexcept : task_base(handle) {}
   std::suspend_always initial_suspend() const noexcept { return {}; }
   final_awaiter final_suspend() const noexcept { return {}; }
-  void unhandled_exception() noexcept { raised_ = std::current_exception(); }
+  void unhandled_exception() noexcept { this->set_raised(std::current_exception()); }
   task<T> get_return_object() noexcept;
   void* value_storage() noexcept final { return static_cast<value_slot<T>*>(this); }
 };
@@ -219,6 +228,13 @@ class future_awaiter {
   T await_resume() {
     // Inline, a cancellation was delivered inside the awaited coroutine, not here.
     if (waiter_) waiter_->rethrow_injected();
+    if constexpr (!std::is_void_v<T>) {
+      if (future_.base()->sole_reference()) {
+        // `co_await gather(...)`: nobody else can read the value, so it is moved, not copied.
+        future_.base()->check_result();
+        return std::move(*future_.slot()->value);
+      }
+    }
     return future_.result();
   }
 
@@ -235,6 +251,11 @@ class future_awaiter {
 template <class T>
 detail::future_awaiter<T> operator co_await(const future<T>& f) {
   return detail::future_awaiter<T>(f, nullptr);
+}
+/// The same for a temporary future, whose reference the awaiter takes over.
+template <class T>
+detail::future_awaiter<T> operator co_await(future<T>&& f) {
+  return detail::future_awaiter<T>(std::move(f), nullptr);
 }
 /// Awaiting a task: as a future if it is scheduled; inline, like `await coro()`, if not.
 template <class T>
