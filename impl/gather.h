@@ -70,8 +70,7 @@ class tuple_gathering_future final
 
 template <class Gathering, class Result>
 future<Result> make_gather(std::vector<task_base*> children, bool return_exceptions) {
-  event_loop& loop = gather_loop(children);
-  auto* outer = new Gathering(&loop, std::move(children), return_exceptions);
+  auto* outer = new Gathering(std::move(children), return_exceptions);
   future<Result> handle(outer);
   outer->start();
   return handle;
@@ -109,8 +108,9 @@ future<R> gather_range(std::vector<task<T>>& children, bool return_exceptions) {
 /// child's cancelled_error (gather.child-cancelled). Outer cancellation (cancel() on the
 /// gather or on a task awaiting it): every child is cancelled (gather.cancel.*), and the
 /// gather fails with a cancelled_error once a child ends cancelled. Children done at the
-/// call are seen synchronously, as in 3.12+ (gather.done-children). Needs a running loop
-/// unless some child is scheduled.
+/// call are seen synchronously, as in 3.12+ (gather.done-children). Runs on the first
+/// scheduled child's loop, as CPython takes the loop of its first future; needs a running
+/// loop unless the first child is scheduled.
 template <class T>
 future<std::vector<stored_t<T>>> gather(std::vector<task<T>> children) {
   return detail::gather_range<std::vector<stored_t<T>>,
