@@ -19,6 +19,8 @@
 #include "cli/text_table.h"
 #include "format/format_error.h"
 #include "format/json_file.h"
+#include "format/scenario_codec.h"
+#include "format/trace_codec.h"
 #include "spec/model/check.h"
 #include "spec/model/profile.h"
 #include "spec/model/world.h"
@@ -27,6 +29,8 @@ namespace aioconform::cli {
 namespace {
 
 struct verify_options {
+  std::vector<std::string> trace_files;  ///< judge these instead of the golden traces
+  std::optional<std::string> scenario_file;
   std::vector<std::string> runtimes;
   std::string scenarios = "*";
   std::optional<std::string> golden;
@@ -42,21 +46,51 @@ struct runtime_tally {
   std::string profile;
 };
 
+/// `aioconform verify TRACE...`: judges trace files (each against the golden scenario it
+/// names, or --scenario-file) and explains every rejection.
+exit_code verify_files(const verify_options& options, const golden_store& store,
+                       const std::optional<model::profile>& forced) {
+  exit_code code = exit_code::ok;
+  for (const std::string& file : options.trace_files) {
+    nlohmann::json trace = format::load_trace(file);
+    const std::string name = trace.value("scenario", "");
+    format::scenario sc = options.scenario_file ? format::load_scenario(*options.scenario_file)
+                                                : store.load_scenario(name);
+    std::optional<model::profile> p =
+        forced ? forced : model::profile_of_runtime(trace.at("runtime"));
+    if (!p) {
+      throw format::format_error(file, "$.runtime.version",
+                                 "no version profile for it (3.8-3.13); pass --profile");
+    }
+    model::verdict v = model::check(sc, trace, *p);
+    if (v.accepted) {
+      fmt::print("{}: accepted under profile {} ({} schedule{} explored)\n", file, p->name(),
+                 v.schedules, v.schedules == 1 ? "" : "s");
+      continue;
+    }
+    code = exit_code::finding;
+    fmt::print("{}: REJECTED: {}\n", file, v.explanation);
+  }
+  return code;
+}
+
 exit_code run_verify(const verify_options& options, const cli_context& context) {
   golden_store store(options.golden ? std::filesystem::path(*options.golden)
                                     : default_golden_dir());
   known_deviations known = load_known_deviations(
       options.deviations ? std::filesystem::path(*options.deviations)
                          : store.root().parent_path() / "spec" / "deviations.json");
-  std::vector<std::string> runtimes = options.runtimes;
-  if (runtimes.empty()) runtimes = store.trace_runtimes();
   std::optional<model::profile> forced;
   if (options.profile) {
     forced = model::parse_profile(*options.profile);
-    if (!forced)
+    if (!forced) {
       throw cli_error("--profile: unknown profile '" + *options.profile +
                       "' (3.8 ... 3.13, 3.12-eager, 3.13-eager)");
+    }
   }
+  if (!options.trace_files.empty()) return verify_files(options, store, forced);
+  std::vector<std::string> runtimes = options.runtimes;
+  if (runtimes.empty()) runtimes = store.trace_runtimes();
 
   std::map<std::string, std::pair<std::size_t, std::size_t>>
       per_clause;  // clause -> (accepted goldens citing it, rejections)
@@ -142,6 +176,13 @@ command add_verify_command(CLI::App& parent, const cli_context& context) {
   auto options = std::make_shared<verify_options>();
   CLI::App* app = parent.add_subcommand(
       "verify", "Judge every golden trace with the model under its runtime's version profile");
+  app->add_option("traces", options->trace_files,
+                  "Trace files to judge instead of the golden traces (each against the "
+                  "golden scenario it names)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--scenario-file", options->scenario_file,
+                  "The scenario of the given trace files (default: the golden one they name)")
+      ->check(CLI::ExistingFile);
   app->add_option("--runtime", options->runtimes,
                   "Only these runtimes (repeatable; default: every golden runtime)");
   add_scenarios_option(*app, options->scenarios);

@@ -161,6 +161,7 @@ proc as_completed(interpreter& in, std::string exec_name, std::string path,
     w.record(exec_name, "yield", std::move(fields), clause);
     outcomes.push_back(std::move(outcome));
   }
+  in.decide("as_completed.order");
   co_return outcomes;
 }
 

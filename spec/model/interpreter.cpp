@@ -207,7 +207,7 @@ proc interpreter::script_body(std::string name, const format::script* s, bool is
            {{"at", ctx->cexc == err ? ctx->cpath : std::string()},
             {"policy", std::string(format::kind_name(oc.kind))},
             {"message", err->message}},
-           "task.cancel.delivery.next-resumption");
+           w.cancellation_clause(*w.current_task()));
   switch (oc.kind) {
     case format::on_cancel_kind::swallow:
       w.record(name, "exit", {{"outcome", {{"result", oc.result}}}}, "task.cancel.swallow");
@@ -235,7 +235,8 @@ proc interpreter::script_body(std::string name, const format::script* s, bool is
     case format::on_cancel_kind::propagate:
       break;
   }
-  w.record(name, "exit", {{"outcome", exception_outcome(err)}}, "task.cancelled.state");
+  w.record(name, "exit", {{"outcome", exception_outcome(err)}},
+           w.cancellation_clause(*w.current_task()));
   throw py_raise{err};
 }
 
@@ -338,16 +339,17 @@ proc interpreter::run_step(context_ref ctx, const format::step* st, std::string 
         sig = co_await task_group_body(*this, ctx, std::move(coros), &tg->steps, path);
       } else {
         awaitable a = eval_expr(ctx, **s->expr, path, me, std::nullopt, false);
-        if (a.future) clause = "";
         std::optional<fid> f = a.future;
+        decided_by.clear();
         v = co_await await_awaitable(std::move(a));
-        if (f) clause = w.at(*f).decided_by;
+        clause = f ? w.at(*f).decided_by : std::exchange(decided_by, std::string());
       }
     } catch (py_raise& r) {
       err = r.exception;
     }
     if (err) {
-      w.record(me, "await_end", {{"at", path}, {"outcome", exception_outcome(err)}});
+      w.record(me, "await_end", {{"at", path}, {"outcome", exception_outcome(err)}},
+               std::exchange(decided_by, std::string()));
       if (s->catch_exceptions) co_return nullptr;
       throw py_raise{err};
     }

@@ -102,6 +102,11 @@ class interpreter {
 
   void check_budget(const script_context& ctx, const std::string& path);
 
+  /// The clause that decided what the combinator coroutine that just finished returned or
+  /// raised; set by the combinator, taken by the `await` step that records it.
+  std::string decided_by;
+  void decide(std::string_view clause) { decided_by = clause; }
+
  private:
   std::map<std::string, int> counters_;
   std::map<std::string, fid> handles_;

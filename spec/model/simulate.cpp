@@ -4,6 +4,8 @@
 #include <set>
 
 #include "format/canonical_json.h"
+#include "format/scenario_codec.h"
+#include "spec/model/check.h"
 #include "spec/model/run.h"
 #include "spec/model/schedule.h"
 
@@ -42,6 +44,19 @@ json assemble(const format::scenario& sc, const profile& p, json events, run_res
           {"futures", std::move(r.futures)}, {"reports", std::move(r.reports)}};
 }
 
+/// The trace of a scenario using features the profile lacks (run.features).
+std::optional<json> unsupported_trace(const format::scenario& sc, const profile& p) {
+  json missing = json::array();
+  for (const std::string& f : format::features_used(sc)) {
+    if (!profile_supports(p, f)) missing.push_back(f);
+  }
+  if (missing.empty()) return std::nullopt;
+  return json{{"format", "aioconform.trace/1"}, {"scenario", sc.name},
+              {"runtime", model_runtime(p)},    {"end", "unsupported"},
+              {"missing", std::move(missing)},  {"events", json::array()},
+              {"futures", json::object()},      {"reports", json::array()}};
+}
+
 }  // namespace
 
 json model_runtime(const profile& p) {
@@ -56,6 +71,7 @@ json model_runtime(const profile& p) {
 }
 
 simulation simulate(const format::scenario& sc, const profile& p, std::uint64_t seed) {
+  if (auto unsupported = unsupported_trace(sc, p)) return {std::move(*unsupported), {}, 0};
   collecting_sink sink;
   seeded_chooser choices(seed);
   run_result r = run_scenario(sc, p, sink, choices);
@@ -68,6 +84,10 @@ simulation simulate(const format::scenario& sc, const profile& p, std::uint64_t 
 
 enumeration enumerate_traces(const format::scenario& sc, const profile& p, std::size_t limit) {
   enumeration out;
+  if (auto unsupported = unsupported_trace(sc, p)) {
+    out.traces.push_back(std::move(*unsupported));
+    return out;
+  }
   std::set<std::string> seen;
   schedule_explorer explorer;
   std::size_t runs = 0;

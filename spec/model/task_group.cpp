@@ -112,16 +112,20 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
   if (w.at_least(13) && g->parent_cancel_requested) {
     if (w.uncancel(g->parent) == 0) propagate_cancellation_error = nullptr;  // taskgroup.uncancel
   }
-  if (propagate_cancellation_error && g->errors.empty())
+  if (propagate_cancellation_error && g->errors.empty()) {
+    in.decide("taskgroup.parent-cancel");
     throw py_raise{propagate_cancellation_error};
+  }
   if (exc && !et_cancelled) g->errors.push_back(exc);
   if (!g->errors.empty()) {
     if (w.at_least(13) && w.cancelling(g->parent) > 0) {
       w.uncancel(g->parent);  // taskgroup.parent-cancel.recancel
       w.cancel(g->parent, std::nullopt, "taskgroup.parent-cancel.recancel");
     }
-    throw py_raise{exception_group(std::move(g->errors))};  // taskgroup.exception-group
+    in.decide("taskgroup.exception-group");
+    throw py_raise{exception_group(std::move(g->errors))};
   }
+  in.decide("taskgroup.wait-all");
   co_return sig;
 }
 

@@ -21,6 +21,8 @@ class timeout_scope {
   py_exception exit(py_exception err);
   /// After exit(): the clause that decided the outcome.
   [[nodiscard]] const char* decided_by() const { return decided_by_; }
+  /// Whether the deadline passed while the block ran.
+  [[nodiscard]] bool expired() const { return state_->now == state::phase::expired; }
 
  private:
   struct state {

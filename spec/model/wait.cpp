@@ -30,7 +30,7 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
           std::optional<std::int64_t> timeout) {
   world& w = in.w;
   if (children.empty()) {
-    // wait.empty
+    in.decide("wait.empty");
     throw py_raise{make_exception("ValueError", w.at_least(11)
                                                     ? "Set of Tasks/Futures is empty."
                                                     : "Set of coroutines/Futures is empty.")};
@@ -38,7 +38,7 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
   bool has_coroutine = false;
   for (const awaitable& a : children) has_coroutine = has_coroutine || a.coroutine;
   if (has_coroutine && w.at_least(11)) {
-    // wait.coroutines
+    in.decide("wait.coroutines");
     throw py_raise{
         make_exception("TypeError", "Passing coroutines is forbidden, use tasks explicitly.")};
   }
@@ -87,6 +87,7 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
   if (timeout_handle) timeout_handle->cancelled = true;
   for (std::size_t i = 0; i < fs.size(); ++i) w.remove_done_callback(fs[i], ids[i]);
   if (err) throw py_raise{err};
+  in.decide(w.at(waiter).decided_by);
   std::vector<fid> done, pending;
   for (fid f : fs) (w.done(f) ? done : pending).push_back(f);
   co_return json::array({encode_future_set(in, done), encode_future_set(in, pending)});

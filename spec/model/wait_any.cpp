@@ -34,6 +34,8 @@ proc wait_any(interpreter& in, std::vector<awaitable> children,
     }
     w.cancel(*a.future, std::nullopt, "wait_any.cancel-pending");
   }
+  in.decide(err ? (is_cancelled_error(err) ? "wait_any.cancel" : "wait_any.coroutines")
+                : "wait_any.first-completed");
   if (err) throw py_raise{err};
   co_return result;
 }

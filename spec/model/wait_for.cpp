@@ -37,6 +37,7 @@ proc cancel_and_wait(world& w, fid fut) {
 proc wait_for_now(interpreter& in, awaitable child) {
   world& w = in.w;
   fid fut = in.ensure_future(child);
+  in.decide("wait_for.timeout.zero");
   if (w.done(fut)) co_return w.result(fut);
   co_await cancel_and_wait(w, fut);
   if (!w.at_least(9)) {
@@ -46,6 +47,7 @@ proc wait_for_now(interpreter& in, awaitable child) {
     } catch (py_raise& r) {
       if (!is_cancelled_error(r.exception)) throw;
     }
+    in.decide("wait_for.timeout.error-class");
     throw py_raise{timeout_error(w)};
   }
   try {
@@ -77,21 +79,29 @@ proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) 
     cancel_err = r.exception;
   }
   if (outer_cancelled) {
-    if (w.done(fut)) co_return w.result(fut);  // wait_for.outer-cancel.race
+    in.decide("wait_for.outer-cancel.race");
+    if (w.done(fut)) co_return w.result(fut);
+    in.decide("wait_for.outer-cancel");
     w.remove_done_callback(fut, cb);
     co_await cancel_and_wait(w, fut);  // wait_for.outer-cancel
     throw py_raise{cancel_err};
   }
-  if (w.done(fut)) co_return w.result(fut);  // wait_for.result, wait_for.exception
+  if (w.done(fut)) {
+    in.decide("wait_for.result");
+    co_return w.result(fut);
+  }
   w.remove_done_callback(fut, cb);
   co_await cancel_and_wait(w, fut);
+  in.decide("wait_for.timeout.error-class");
   if (!w.at_least(9)) throw py_raise{timeout_error(w)};
+  in.decide("wait_for.inner-swallows");
   try {
-    co_return w.result(fut);  // wait_for.inner-swallows
+    co_return w.result(fut);
   } catch (py_raise& r) {
     if (!is_cancelled_error(r.exception)) throw;
   }
-  throw py_raise{timeout_error(w)};  // wait_for.timeout.error-class
+  in.decide("wait_for.timeout.error-class");
+  throw py_raise{timeout_error(w)};
 }
 
 proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {
@@ -105,6 +115,9 @@ proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int6
     err = r.exception;
   }
   err = scope.exit(err);
+  in.decide(!scope.expired()                     ? "wait_for.result"
+            : err && err->type == "TimeoutError" ? "wait_for.timeout.cancels"
+                                                 : "wait_for.inner-swallows");
   if (err) throw py_raise{err};
   co_return v;
 }

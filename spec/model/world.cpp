@@ -258,6 +258,7 @@ bool world::task_cancel(fid t, std::optional<std::string> msg, std::string_view 
   s.log_traceback = false;
   if (s.status != future_status::pending) return false;  // task.cancel.return-value.done
   task_state& ts = *s.task;
+  if (ts.cancel_clause.empty()) ts.cancel_clause = clause;
   if (at_least(11)) ++ts.num_cancels_requested;  // task.cancelling
   if (ts.fut_waiter) {
     // task.cancel.forwards-to-awaited
@@ -278,6 +279,11 @@ bool world::gathering_cancel(fid g, std::optional<std::string> msg, std::string_
   if (ret) at(g).cancel_requested = true;  // gather.cancel.returns
   (void)clause;
   return ret;
+}
+
+std::string world::cancellation_clause(fid t) const {
+  const std::string& c = at(t).task->cancel_clause;
+  return c.empty() ? "task.cancelled.state" : c;
 }
 
 int world::uncancel(fid t) {
@@ -341,7 +347,7 @@ void world::task_step_run_and_handle_result(fid t, py_exception exc) {
       }
     } else if (is_cancelled_error(raised)) {
       if (at_least(9)) at(t).cancelled_exc = raised;
-      future_cancel(t, std::nullopt, "task.cancelled.state");
+      future_cancel(t, std::nullopt, cancellation_clause(t));
     } else {
       set_exception(t, raised, "task.await.outcome");
     }

@@ -73,6 +73,7 @@ struct task_state {
   fid yielded_future = 0;
   bool log_destroy_pending = true;
   bool registered = false;  ///< in all_tasks (3.12: eager tasks only once they block)
+  std::string cancel_clause;  ///< the clause of the first cancel() request: why it was cancelled
 };
 
 struct future_state {
@@ -153,6 +154,9 @@ class world {
   [[nodiscard]] std::vector<fid> all_tasks() const;
   int uncancel(fid t);
   [[nodiscard]] int cancelling(fid t) const { return at(t).task->num_cancels_requested; }
+  /// The clause of the cancel request a task's cancellation answers ("task.cancelled.state"
+  /// when it was not asked to cancel, e.g. a CancelledError it raised itself).
+  [[nodiscard]] std::string cancellation_clause(fid t) const;
 
   // ---- awaiting (Future.__await__, sleep(0)'s bare yield) -------------------------------
   struct future_awaiter {
