@@ -148,10 +148,30 @@ class future_base {
   bool marked_ = false;
 };
 
+/// Holds a trivial value with optional's interface but no engaged flag: a future's state
+/// already says whether a value was set (finished without an exception), and the flag
+/// would cost 8 bytes per task for an int64.
+template <class U>
+struct trivial_value {
+  U held{};
+  template <class... A>
+  void emplace(A&&... a) {
+    held = U(std::forward<A>(a)...);
+  }
+  U& operator*() noexcept { return held; }
+  const U& operator*() const noexcept { return held; }
+};
+
 /// Where a future of T keeps its value; mixed into future_core<T> and task promises.
-template <class T>
+/// `*value` is valid once the future finished with a result.
+template <class T, bool Trivial = std::is_trivially_copyable_v<stored_t<T>>&&
+                       std::is_trivially_default_constructible_v<stored_t<T>>>
 struct value_slot {
-  std::optional<stored_t<T>> value;  ///< engaged once finished with a result
+  std::optional<stored_t<T>> value;
+};
+template <class T>
+struct value_slot<T, true> {
+  trivial_value<stored_t<T>> value;
 };
 
 /// A plain future of T: a future_base with a value_slot.

@@ -14,7 +14,7 @@ bool task_base::cancel(std::string msg) {
   log_traceback_ = false;
   if (done()) return false;
   ++num_cancels_requested_;
-  if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
+  if (!inline_ && fut_waiter_ && fut_waiter_->cancel(msg)) return true;
   must_cancel_ = true;
   set_cancel_message(std::move(msg));
   return true;
@@ -122,16 +122,19 @@ std::coroutine_handle<> task_base::start_inline(inline_caller& caller) noexcept 
   loop_ = caller.runner->loop_;  // so that done callbacks can be scheduled
   started_ = true;
   caller_ = &caller;
+  inline_ = true;
   caller.runner->resume_point_ = resume_point_;
   return resume_point_;
 }
 
 std::coroutine_handle<> task_base::final_transfer() noexcept {
-  if (!caller_) {
+  if (!inline_) {
     frame_done_ = true;
     return std::noop_coroutine();  // back to step()
   }
-  inline_caller* caller = std::exchange(caller_, nullptr);
+  inline_caller* caller = caller_;
+  inline_ = false;
+  fut_waiter_ = nullptr;
   caller->runner->resume_point_ = caller->continuation;
   finish_inline();
   return caller->continuation;

@@ -49,7 +49,7 @@ class task_base : public future_base, public task_link {
   /// The task whose steps run this coroutine: itself, or the awaiting coroutine's runner
   /// while it is awaited inline (task.await.inline-coroutine). Awaiters suspend, yield and
   /// deliver cancellation through it, as CPython does through the one Task.__step.
-  task_base& runner() noexcept { return caller_ ? *caller_->runner : *this; }
+  task_base& runner() noexcept { return inline_ ? *caller_->runner : *this; }
 
   /// Suspends on `f`: this task's next step runs from `f`'s done callback
   /// (task.await.resume).
@@ -93,12 +93,17 @@ class task_base : public future_base, public task_link {
   void finish_inline() noexcept;
 
   std::coroutine_handle<> resume_point_;  ///< the frame the next step resumes
-  inline_caller* caller_ = nullptr;       ///< set while awaited inline
-  future_base* fut_waiter_ = nullptr;     ///< asyncio's _fut_waiter
-  int num_cancels_requested_ = 0;         ///< asyncio's _num_cancels_requested
-  bool must_cancel_ = false;              ///< asyncio's _must_cancel
-  bool started_ = false;                  ///< the coroutine has been resumed once
-  bool frame_done_ = false;               ///< its own coroutine reached final suspension
+  // A task awaited inline never suspends on a future itself (its runner does), so the two
+  // pointers share storage; `inline_` says which one is live.
+  union {
+    future_base* fut_waiter_ = nullptr;  ///< asyncio's _fut_waiter, unless inline_
+    inline_caller* caller_;              ///< the awaiting frame, while inline_
+  };
+  int num_cancels_requested_ = 0;  ///< asyncio's _num_cancels_requested
+  bool must_cancel_ : 1 = false;   ///< asyncio's _must_cancel
+  bool started_ : 1 = false;       ///< the coroutine has been resumed once
+  bool frame_done_ : 1 = false;    ///< its own coroutine reached final suspension
+  bool inline_ : 1 = false;        ///< awaited inline and not finished
   /// What exception_ holds while the task is pending (it is free until then, so the
   /// error to throw at the next resumption and the one that left the coroutine share it).
   enum class held : std::uint8_t { nothing, injected, raised };
