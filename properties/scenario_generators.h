@@ -16,12 +16,12 @@
 // Reference safety (why the model should never throw scenario_error on these): a step may
 // only name a handle bound by an EARLIER top-level step of main: main's create_task/future
 // `as`, or the `as` of a script child written directly in the expression of an earlier
-// top-level `future` (gather, shield) or `await` (gather, shield, as_completed, task_group)
-// step, whose tasks exist once that step has begun. Children of `wait`, `wait_any` and
-// `wait_for` are never counted: from 3.11 `wait` refuses coroutines without wrapping them,
-// and from 3.12 `wait_for` runs one inline, so their handles may never be bound. Scripts
-// other than main bind and name no handles (a script may run several times), and script i
-// only starts scripts j > i, so nothing recurses.
+// top-level `future` (gather, shield) or `await` (gather, shield, as_completed, and
+// task_group except under the eager factory) step, whose tasks exist once that step has
+// begun. Children of `wait`, `wait_any` and `wait_for` are never counted: from 3.11 `wait` refuses
+// coroutines without wrapping them, and from 3.12 `wait_for` runs one inline, so their handles may
+// never be bound. Scripts other than main bind and name no handles (a script may run several
+// times), and script i only starts scripts j > i, so nothing recurses.
 
 #include <rapidcheck.h>
 
