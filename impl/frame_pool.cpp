@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -19,7 +20,10 @@ namespace {
 
 constexpr std::size_t granule = 16;  // alignof(std::max_align_t) on x86-64 and AArch64
 constexpr std::size_t classes = frame_pool::max_pooled / granule + 1;
-constexpr std::size_t chunk_size = std::size_t{2} << 20;
+// Chunks double from 64 KiB, so a small program does not map a huge page it barely uses,
+// up to 2 MiB: the size of a transparent huge page.
+constexpr std::size_t first_chunk = std::size_t{64} << 10;
+constexpr std::size_t huge_chunk = std::size_t{2} << 20;
 
 [[maybe_unused]] std::size_t size_class(std::size_t size) noexcept {
   return (size + granule - 1) / granule;
@@ -32,6 +36,8 @@ struct free_block {
 struct pool {
   free_block* free[classes] = {};
   std::vector<void*> chunks;
+  std::size_t first_size = 0;  // of chunks[0]
+  std::size_t next_size = first_chunk;
   char* bump = nullptr;
   char* end = nullptr;
   std::size_t live = 0;
@@ -47,16 +53,19 @@ struct pool {
     chunks.resize(chunks.empty() ? 0 : 1);
     for (free_block*& f : free) f = nullptr;
     bump = chunks.empty() ? nullptr : static_cast<char*>(chunks[0]);
-    end = chunks.empty() ? nullptr : bump + chunk_size;
+    end = chunks.empty() ? nullptr : bump + first_size;
   }
 
   void* refill(std::size_t bytes) {
-    void* c = std::aligned_alloc(chunk_size, chunk_size);
+    std::size_t size = next_size;
+    void* c = std::aligned_alloc(size == huge_chunk ? huge_chunk : granule, size);
     if (!c) throw std::bad_alloc();
-    madvise(c, chunk_size, MADV_HUGEPAGE);  // a hint: without THP it only costs the call
+    if (size == huge_chunk) madvise(c, size, MADV_HUGEPAGE);  // a hint; harmless without THP
+    if (chunks.empty()) first_size = size;
     chunks.push_back(c);
+    next_size = std::min(size * 2, huge_chunk);
     bump = static_cast<char*>(c) + bytes;
-    end = static_cast<char*>(c) + chunk_size;
+    end = static_cast<char*>(c) + size;
     return c;
   }
 };

@@ -5,15 +5,16 @@
 namespace aioconform::impl {
 
 /// Where coroutine frames and future objects come from: a per-thread pool of size classes
-/// (8-byte steps up to max_pooled bytes) carved from 2 MiB chunks. Why: a task costs one
-/// frame, and at 10^6 tasks malloc's per-block header and the page faults of fresh memory
-/// dominate; chunks are marked MADV_HUGEPAGE so one fault maps 2 MiB.
+/// (16-byte steps up to max_pooled bytes) carved from chunks that double from 64 KiB to
+/// 2 MiB. Why: a task costs one frame, and at 10^6 tasks malloc's per-block header and the
+/// page faults of fresh memory dominate; 2 MiB chunks are marked MADV_HUGEPAGE, so one
+/// fault maps all of one.
 ///
 /// Invariant: a freed block goes to its size class's free list and is reused before the
 /// chunk is bumped further; when the last live block of the thread is freed, every chunk
-/// but one goes back to the system (the last one at thread exit). Blocks must be freed on the
-/// thread that allocated them (one loop per thread). Built with AddressSanitizer it forwards to
-/// ::operator new, so that ASan still sees every frame.
+/// but the first goes back to the system (that one at thread exit). Blocks must be freed
+/// on the thread that allocated them (one loop per thread). Built with AddressSanitizer it
+/// forwards to ::operator new, so that ASan still sees every frame.
 class frame_pool {
  public:
   /// Larger requests go to ::operator new.
