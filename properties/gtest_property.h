@@ -10,6 +10,7 @@
 #include <rapidcheck/detail/Configuration.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -32,6 +33,9 @@ inline std::string reproduce_command(const rc::detail::TestMetadata& metadata,
          " --gtest_filter=" + info->test_suite_name() + "." + info->name();
 }
 
+/// Cases per property in a plain run (no RC_PARAMS).
+inline constexpr int default_cases = 300;
+
 /// rc::detail::checkGTest, plus the reproduce command in the failure message.
 template <typename Testable>
 void check_property(Testable&& testable) {
@@ -39,7 +43,12 @@ void check_property(Testable&& testable) {
   rc::detail::TestMetadata metadata;
   metadata.id = std::string(info->test_suite_name()) + "/" + info->name();
   metadata.description = info->name();
-  const auto result = rc::detail::checkTestable(std::forward<Testable>(testable), metadata);
+  // RapidCheck's default of 100 cases finds little in a language this size; without
+  // RC_PARAMS, run default_cases (still seconds). With RC_PARAMS (a reproduce string, a
+  // nightly max_success) RapidCheck's configuration alone decides.
+  rc::detail::TestParams params = rc::detail::configuration().testParams;
+  if (std::getenv("RC_PARAMS") == nullptr) params.maxSuccess = default_cases;
+  const auto result = rc::detail::checkTestable(std::forward<Testable>(testable), metadata, params);
   if (result.template is<rc::detail::SuccessResult>()) {
     // The distribution of RC_TAG/RC_CLASSIFY: how often each case kind was tested.
     if (!result.template get<rc::detail::SuccessResult>().distribution.empty()) {

@@ -228,8 +228,9 @@ Gen<json> gen_step(int depth, bool main) {
                 return json{{"op", "raise"}, {"type", t}, {"message", m}};
               },
               gen_exception_type(), gen_message())},
+      // Rarely, and only outside main: a hanging main hangs the whole run, which then
+      // shows little else (a child that hangs is still cancelled by shutdown).
       {main ? 0u : 1u, gen::just(json{{"op", "hang"}})},
-      {main ? 1u : 0u, gen::just(json{{"op", "hang"}})},
       {handle_weight, gen::map(gen::inRange(0, 8),
                                [](int s) {
                                  return json{{"op", "create_task"}, {"script", s}};
