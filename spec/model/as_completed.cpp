@@ -115,6 +115,10 @@ std::shared_ptr<iterator_state> start(interpreter& in, const std::vector<awaitab
 
 }  // namespace
 
+// No children: no items (as_completed.empty). An item is a new awaitable, not the child
+// (as_completed.item.not-identity), except in the 3.13 async-for form that yields the futures
+// (as_completed.async-for). TimeoutError is asyncio's own class until 3.10
+// (as_completed.timeout.class).
 proc as_completed(interpreter& in, std::string exec_name, std::string path,
                   std::vector<awaitable> children, std::optional<std::int64_t> timeout,
                   format::as_completed_form form) {

@@ -65,6 +65,12 @@ void on_child_done(world& w, const std::shared_ptr<gather_state>& g, fid fut) {
 
 }  // namespace
 
+// gather returns a future at once (gather.future); a nested gather is a child future like any other
+// (gather.nested). A failure leaves the other children running
+// (gather.exception.others-keep-running); once cancelled, the outer future ends when every child
+// has (gather.cancel.completion) with CancelledError even under return_exceptions
+// (gather.cancel.overrides-return-exceptions), or with the results when all children swallowed it
+// (gather.cancel.child-swallows).
 fid gather(interpreter& in, const std::vector<awaitable>& children, bool return_exceptions) {
   world& w = in.w;
   if (children.empty()) {

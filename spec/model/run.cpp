@@ -69,6 +69,8 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
   };
   if (!w.run_until_complete(main_task)) return hang();  // run.main
   // asyncio.run's _cancel_all_tasks (run.shutdown.cancel-leftover)
+  // A leftover task that swallows the shutdown cancellation runs on, and run waits for it
+  // (run.shutdown.swallow).
   std::vector<fid> to_cancel = w.all_tasks();
   if (!to_cancel.empty()) {
     for (fid t : to_cancel) w.cancel(t, std::nullopt, "run.shutdown.cancel-leftover");

@@ -6,6 +6,8 @@
 
 namespace aioconform::model {
 
+// Cancelling the outer future cancels only it (shield.outer-cancel.future); with wait_for, the
+// timeout cancels the outer future and the inner task survives (shield.with-wait_for).
 fid shield(interpreter& in, const awaitable& child) {
   world& w = in.w;
   fid inner = in.ensure_future(child);  // shield.wrap

@@ -60,6 +60,9 @@ py_exception exception_group(std::vector<py_exception> errors) {
 
 }  // namespace
 
+// All children's errors are grouped, in completion order (taskgroup.exception-group.multiple);
+// errors win over a parent cancellation (taskgroup.parent-cancel.errors-win); an empty group exits
+// at once (taskgroup.empty).
 proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref> coros,
                      const std::vector<format::step>* steps, std::string path) {
   world& w = in.w;

@@ -47,6 +47,9 @@ py_exception timeout_scope::exit(py_exception err) {
   return err;
 }
 
+// The block ends only when its body has handled the cancellation (timeout.waits-for-cancellation);
+// a body that swallows it ends normally (timeout.swallowed); nested scopes convert only their own
+// cancellation (timeout.nested.inner-first, timeout.nested.outer-first).
 proc timeout_block(interpreter& in, context_ref ctx, std::optional<std::int64_t> d,
                    const std::vector<format::step>* steps, std::string path) {
   timeout_scope scope(in.w, d);

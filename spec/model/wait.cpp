@@ -26,6 +26,13 @@ std::vector<fid> as_python_set(const world& w, const std::vector<fid>& fs) {
   return out;
 }
 
+// wait never raises a child's exception (wait.no-raise) and returns two sets (wait.result-sets):
+// done holds exactly the children done when the waiter resumes (wait.done.membership), pending the
+// rest, still running (wait.pending-keep-running). A timeout neither raises nor cancels
+// (wait.timeout.no-cancel) and is disarmed when the condition is met first
+// (wait.timeout.early-return). FIRST_EXCEPTION retrieves the exceptions it inspects
+// (wait.exception.retrieval) and waits for all when none is raised
+// (wait.return-when.first-exception.none-raised).
 proc wait(interpreter& in, std::vector<awaitable> children, format::return_when when,
           std::optional<std::int64_t> timeout) {
   world& w = in.w;

@@ -5,6 +5,8 @@
 
 namespace aioconform::model {
 
+// A child that raises counts as completed (wait_any.exception); on timeout every child is still
+// pending and is cancelled (wait_any.timeout).
 proc wait_any(interpreter& in, std::vector<awaitable> children,
               std::optional<std::int64_t> timeout) {
   world& w = in.w;

@@ -124,6 +124,9 @@ proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int6
 
 }  // namespace
 
+// The inner exception propagates (wait_for.exception), also one raised while it handles the
+// cancellation (wait_for.inner-raises-on-cancel); 3.12+ delivers the outer cancel message to the
+// inner task (wait_for.outer-cancel.message).
 proc wait_for(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {
   world& w = in.w;
   if (timeout && *timeout <= 0) co_return co_await wait_for_now(in, std::move(child));

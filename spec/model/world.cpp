@@ -68,6 +68,7 @@ bool world::future_cancel(fid f, std::optional<std::string> msg, std::string_vie
   future_state& s = at(f);
   s.log_traceback = false;  // task.exception.cancel-silences
   if (s.status != future_status::pending) return false;
+  // A future (not a task) is cancelled at once (task.cancel.future-immediate).
   s.status = future_status::cancelled;
   if (at_least(9)) s.cancel_message = std::move(msg);
   s.decided_by = clause;
@@ -106,6 +107,7 @@ json world::result(fid f) {
   if (s.status == future_status::pending) {
     throw py_raise{make_exception("asyncio.exceptions.InvalidStateError", "Result is not ready.")};
   }
+  // Awaiting a task retrieves its exception (task.exception.retrieved-by-await).
   s.log_traceback = false;  // task.exception.retrieval
   if (s.exception) throw py_raise{s.exception};
   return s.result;
@@ -168,6 +170,8 @@ bool world::run_once() {
     due.push_back(t);
     return true;
   });
+  // Earlier deadlines first (loop.timer.deadline-order); equal deadlines are one instant in any
+  // order (loop.timer.equal-deadline); time moves only here (loop.instant).
   std::stable_sort(due.begin(), due.end(), [](const timer& a, const timer& b) {
     return a.when != b.when ? a.when < b.when : a.seq < b.seq;
   });
@@ -198,6 +202,8 @@ bool world::run_once() {
 
 bool world::run_until_complete(fid f) {
   stopping_ = false;
+  // run.stop: the loop stops in the iteration after main is done; a main that raised has its
+  // exception retrieved here and re-raised by asyncio.run (run.main-raises).
   // base_events._run_until_complete_cb: retrieves the exception, then stops the loop.
   std::uint64_t cb = add_done_callback(f, [this](fid g) {
     if (!cancelled(g)) (void)exception(g);
@@ -264,6 +270,9 @@ bool world::task_cancel(fid t, std::optional<std::string> msg, std::string_view 
     // task.cancel.forwards-to-awaited
     if (cancel(*ts.fut_waiter, at_least(9) ? msg : std::nullopt, clause)) return true;
   }
+  // A task is never cancelled by the request itself (task.cancel.not-immediate); asking again while
+  // pending returns True again (task.cancel.return-value.twice); the message travels with it
+  // (task.cancel.message).
   ts.must_cancel = true;  // task.cancel.delivery.next-resumption
   if (at_least(9)) at(t).cancel_message = std::move(msg);
   return true;
@@ -291,6 +300,7 @@ int world::uncancel(fid t) {
   if (ts.num_cancels_requested > 0) {
     --ts.num_cancels_requested;
     if (at_least(13) && ts.num_cancels_requested == 0) ts.must_cancel = false;
+    // task.uncancel.clears-pending (3.13)
   }
   return ts.num_cancels_requested;
 }
@@ -298,6 +308,8 @@ int world::uncancel(fid t) {
 void world::task_step(fid t, py_exception exc) {
   if (done(t)) throw scenario_error{"model: step of a done task"};
   task_state& ts = *at(t).task;
+  // A ready task gets the CancelledError at its next step, in the order the steps were queued
+  // (task.cancel.delivery.ready-task, task.cancel.delivery.order).
   if (ts.must_cancel) {
     if (!is_cancelled_error(exc)) exc = make_cancelled_error(t);
     ts.must_cancel = false;
@@ -370,6 +382,9 @@ void world::task_step_run_and_handle_result(fid t, py_exception exc) {
 }
 
 void world::task_wakeup(fid t, fid awaited) {
+  // The awaited future's outcome is thrown into the awaiting task: a task awaiting a cancelled task
+  // sees CancelledError (task.cancel.awaiter-sees-cancelled), one awaiting a task that swallowed
+  // the cancellation sees its value (task.cancel.swallow.by-awaited).
   py_exception exc;
   try {
     (void)result(awaited);

@@ -72,7 +72,7 @@ struct task_state {
   yield_kind yielded = yield_kind::none;
   fid yielded_future = 0;
   bool log_destroy_pending = true;
-  bool registered = false;  ///< in all_tasks (3.12: eager tasks only once they block)
+  bool registered = false;    ///< in all_tasks (3.12: eager tasks only once they block)
   std::string cancel_clause;  ///< the clause of the first cancel() request: why it was cancelled
 };
 
@@ -162,6 +162,7 @@ class world {
   struct future_awaiter {
     world& w;
     fid f;
+    /// A done future is not waited for (task.await.done-no-suspend).
     bool await_ready() const { return w.done(f); }
     void await_suspend(std::coroutine_handle<> h);
     json await_resume();
