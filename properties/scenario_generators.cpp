@@ -466,8 +466,11 @@ class realizer {
     const std::string kind = d.at("kind");
     if (kind == "task_group" && !allowed("task_group")) return std::nullopt;
     // Whose children's handles exist once the step has begun (see the header).
-    const bool binds =
-        kind == "gather" || kind == "shield" || kind == "as_completed" || kind == "task_group";
+    // Not TaskGroup under the eager factory: a child that fails inside tg.create_task aborts
+    // the group, and the next tg.create_task raises RuntimeError, so later children are never
+    // bound (taskgroup.eager-failure).
+    const bool binds = kind == "gather" || kind == "shield" || kind == "as_completed" ||
+                       (kind == "task_group" && !profile_.eager);
     json children = json::array();
     for (const json& c : d.at("children")) {
       if (auto r = child(c, at, binds ? bound : nullptr, kind == "task_group")) {
