@@ -8,11 +8,18 @@
 #include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
-#define AIOCONFORM_FRAME_POOL_BYPASS 1
+#define AIOCONFORM_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define AIOCONFORM_FRAME_POOL_BYPASS 1
+#define AIOCONFORM_ASAN 1
 #endif
+#endif
+
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define AIOCONFORM_UNDER_VALGRIND() (RUNNING_ON_VALGRIND != 0)
+#else
+#define AIOCONFORM_UNDER_VALGRIND() false
 #endif
 
 namespace aioconform::impl {
@@ -25,7 +32,18 @@ constexpr std::size_t classes = frame_pool::max_pooled / granule + 1;
 constexpr std::size_t first_chunk = std::size_t{64} << 10;
 constexpr std::size_t huge_chunk = std::size_t{2} << 20;
 
-[[maybe_unused]] std::size_t size_class(std::size_t size) noexcept {
+// Under AddressSanitizer or valgrind every block comes from ::operator new, so that they
+// see each frame's lifetime (a pooled block is never freed for them).
+bool bypass() noexcept {
+#ifdef AIOCONFORM_ASAN
+  return true;
+#else
+  static const bool under_valgrind = AIOCONFORM_UNDER_VALGRIND();
+  return under_valgrind;
+#endif
+}
+
+std::size_t size_class(std::size_t size) noexcept {
   return (size + granule - 1) / granule;
 }
 
@@ -75,39 +93,28 @@ thread_local pool local_pool;
 }  // namespace
 
 void* frame_pool::allocate(std::size_t size) {
-#ifdef AIOCONFORM_FRAME_POOL_BYPASS
-  ++local_pool.live;
-  return ::operator new(size);
-#else
-  if (size > max_pooled) return ::operator new(size);
+  if (size > max_pooled || bypass()) return ::operator new(size);
   pool& p = local_pool;
   std::size_t c = size_class(size);
-  ++p.live;
   if (free_block* b = p.free[c]) {
     p.free[c] = b->next;
+    ++p.live;
     return b;
   }
   std::size_t bytes = c * granule;
+  void* r;
   if (static_cast<std::size_t>(p.end - p.bump) < bytes) {
-    try {
-      return p.refill(bytes);
-    } catch (...) {
-      --p.live;
-      throw;
-    }
+    r = p.refill(bytes);
+  } else {
+    r = p.bump;
+    p.bump += bytes;
   }
-  void* r = p.bump;
-  p.bump += bytes;
+  ++p.live;
   return r;
-#endif
 }
 
 void frame_pool::deallocate(void* ptr, std::size_t size) noexcept {
-#ifdef AIOCONFORM_FRAME_POOL_BYPASS
-  --local_pool.live;
-  ::operator delete(ptr, size);
-#else
-  if (size > max_pooled) {
+  if (size > max_pooled || bypass()) {
     ::operator delete(ptr, size);
     return;
   }
@@ -117,11 +124,6 @@ void frame_pool::deallocate(void* ptr, std::size_t size) noexcept {
   b->next = p.free[c];
   p.free[c] = b;
   if (--p.live == 0) p.reset();
-#endif
-}
-
-std::size_t frame_pool::live_blocks() noexcept {
-  return local_pool.live;
 }
 
 }  // namespace aioconform::impl

@@ -13,8 +13,8 @@ namespace aioconform::impl {
 /// Invariant: a freed block goes to its size class's free list and is reused before the
 /// chunk is bumped further; when the last live block of the thread is freed, every chunk
 /// but the first goes back to the system (that one at thread exit). Blocks must be freed
-/// on the thread that allocated them (one loop per thread). Built with AddressSanitizer it
-/// forwards to ::operator new, so that ASan still sees every frame.
+/// on the thread that allocated them (one loop per thread). Under AddressSanitizer or
+/// valgrind it forwards to ::operator new, so that they still see every frame.
 class frame_pool {
  public:
   /// Larger requests go to ::operator new.
@@ -24,8 +24,6 @@ class frame_pool {
   static void* allocate(std::size_t size);
   /// Frees a block from allocate(size), with the same size.
   static void deallocate(void* p, std::size_t size) noexcept;
-  /// Blocks allocated on this thread and not yet freed (for tests).
-  static std::size_t live_blocks() noexcept;
 };
 
 }  // namespace aioconform::impl
