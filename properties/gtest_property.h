@@ -34,7 +34,7 @@ inline std::string reproduce_command(const rc::detail::TestMetadata& metadata,
 }
 
 /// Cases per property in a plain run (no RC_PARAMS).
-inline constexpr int default_cases = 300;
+inline constexpr int default_cases = 1000;
 
 /// rc::detail::checkGTest, plus the reproduce command in the failure message.
 template <typename Testable>
