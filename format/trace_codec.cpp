@@ -111,7 +111,7 @@ class trace_validator {
     non_empty_string(in_.required(node, at, "version"), at / "version");
     non_empty_string(in_.required(node, at, "loop"), at / "loop");
     one_of(in_.required(node, at, "tasks"), at / "tasks", "tasks",
-           std::array<std::string_view, 2>{"c", "python"});
+           std::array<std::string_view, 4>{"c", "python", "model", "impl"});
     one_of(in_.required(node, at, "task_factory"), at / "task_factory", "task_factory",
            std::array<std::string_view, 2>{"default", "eager"});
     const std::string& clock = one_of(in_.required(node, at, "clock"), at / "clock", "clock",

@@ -25,7 +25,7 @@ class collecting_sink : public event_sink {
 class seeded_chooser : public chooser {
  public:
   explicit seeded_chooser(std::uint64_t seed) : rng_(seed), first_(seed == 0) {}
-  std::size_t choose(std::size_t n) override {
+  std::size_t choose(std::size_t n, const std::vector<std::string>&) override {
     ++count;
     if (first_) return 0;
     return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);

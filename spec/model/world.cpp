@@ -150,7 +150,8 @@ handle_ref world::call_soon(std::function<void()> fn, std::string_view clause) {
 handle_ref world::call_later(std::int64_t delay, std::function<void()> fn,
                              std::string_view clause) {
   auto h = std::make_shared<handle>(handle{std::move(fn), false, std::string(clause)});
-  timers_.push_back({now_ + std::max<std::int64_t>(delay, 0), ++timer_seq_, h});
+  timers_.push_back({now_ + std::max<std::int64_t>(delay, 0), ++timer_seq_, h,
+                     current_ ? at(*current_).name : std::string()});
   return h;
 }
 
@@ -180,7 +181,9 @@ bool world::run_once() {
     while (j < due.size() && due[j].when == due[i].when) ++j;
     // Pick the order of [i, j) one timer at a time.
     for (std::size_t k = i; k + 1 < j; ++k) {
-      std::size_t pick = choices_.choose(j - k);
+      std::vector<std::string> owners;
+      for (std::size_t m = k; m < j; ++m) owners.push_back(due[m].owner);
+      std::size_t pick = choices_.choose(j - k, owners);
       std::rotate(due.begin() + static_cast<std::ptrdiff_t>(k),
                   due.begin() + static_cast<std::ptrdiff_t>(k + pick),
                   due.begin() + static_cast<std::ptrdiff_t>(k + pick + 1));

@@ -36,11 +36,12 @@ class event_sink {
   virtual void event(json ev, std::string_view clause) = 0;
 };
 
-/// Picks one of `n` (≥ 2) allowed alternatives at an open choice.
+/// Picks one of `n` (≥ 2) allowed alternatives at an open choice. `owners[i]` names the
+/// task that scheduled alternative i (its timer), a hint for choosers that follow a trace.
 class chooser {
  public:
   virtual ~chooser() = default;
-  virtual std::size_t choose(std::size_t n) = 0;
+  virtual std::size_t choose(std::size_t n, const std::vector<std::string>& owners) = 0;
 };
 
 /// A scheduled callback (asyncio.Handle / TimerHandle).
@@ -198,6 +199,7 @@ class world {
     std::int64_t when;
     std::uint64_t seq;
     handle_ref h;
+    std::string owner;  ///< the task that scheduled it ("" outside tasks)
   };
   std::vector<timer> timers_;
   std::uint64_t timer_seq_ = 0;
