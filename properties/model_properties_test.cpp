@@ -44,6 +44,9 @@ const std::set<std::string>& spec_clause_ids() {
 /// case takes; a case that meets it is tagged "inconclusive" and does not count as a check.
 constexpr std::size_t max_schedules = 2000;
 
+/// Schedules enumerate_traces may explore per case.
+constexpr std::size_t max_enumerated = 100;
+
 /// seed 0 takes the first alternative at every open choice; others draw (simulate.h).
 rc::Gen<std::uint64_t> gen_seed() {
   return gen::weightedOneOf<std::uint64_t>(
@@ -165,6 +168,32 @@ AIOCONFORM_PROP(model_properties, mutated_trace_is_rejected, ()) {
     RC_TAG(std::string(name(applied)), "rejected citing " + v.clause + " (not in SPEC.md)");
   } else {
     RC_TAG(std::string(name(applied)), v.inconclusive ? "rejected (inconclusive)" : "rejected");
+  }
+}
+
+// (a') Self-consistency over open choices: the traces enumerate_traces finds for other
+// equal-deadline orders are accepted too, not only the ones a seed draws.
+AIOCONFORM_PROP(model_properties, enumerated_traces_are_accepted, ()) {
+  const generated_scenario g = *gen_scenario();
+  RC_PRE(g.missing.empty());
+  model::enumeration all;
+  try {
+    all = model::enumerate_traces(g.scenario, g.profile, max_enumerated);
+  } catch (const model::scenario_error& e) {
+    RC_FAIL("enumerate_traces threw scenario_error: " + e.message);
+  }
+  RC_TAG(all.traces.size() == 1 ? "one trace" : "several traces",
+         all.complete ? "complete" : "incomplete");
+  // The last traces found are the furthest from the first schedule, the hardest for check
+  // to reach; checking only a few bounds the case's time.
+  const std::size_t from = all.traces.size() > 3 ? all.traces.size() - 3 : 0;
+  for (std::size_t i = from; i < all.traces.size(); ++i) {
+    const model::verdict v = model::check(g.scenario, all.traces[i], g.profile, max_schedules);
+    if (v.inconclusive) continue;
+    if (!v.accepted) {
+      RC_LOG() << "enumerated trace " << i << ":\n" << format::canonical_document(all.traces[i]);
+      RC_FAIL("check rejected an enumerated trace: " + v.explanation);
+    }
   }
 }
 
