@@ -47,8 +47,8 @@ class task_base : public future_base, public task_link {
   // Used by awaiters while this task's coroutine runs.
 
   /// The task whose steps run this coroutine: itself, or the awaiting coroutine's runner
-  /// while it is awaited inline (task.await.inline-coroutine). Awaiters suspend, yield and
-  /// deliver cancellation through it, as CPython does through the one Task.__step.
+  /// while it is awaited inline, as `await coro()` runs in the awaiting Task. Awaiters suspend,
+  /// yield and deliver cancellation through it, as CPython does through the one Task.__step.
   task_base& runner() noexcept { return inline_ ? *caller_->runner : *this; }
 
   /// Suspends on `f`: this task's next step runs from `f`'s done callback
@@ -172,7 +172,7 @@ class task_promise<void> : public task_promise_common<void> {
 /// Calling a coroutine `task<T> f()` creates the task unscheduled (the frame suspended at
 /// its start, like an unawaited coroutine object); create_task() schedules it, and so do
 /// gather, wait and the other combinators (gather.wraps-coroutines). Awaiting an unscheduled
-/// task runs it inline, like `await coro()` (task.await.inline-coroutine): its body runs at
+/// task runs it inline, like `await coro()` (no SPEC.md clause names it yet): its body runs at
 /// once in the awaiting task, with no task and no loop iteration of its own; it suspends,
 /// is cancelled and times out as part of the awaiting task, and its value or exception
 /// (a cancelled_error included) comes out of the co_await. It is then done, with that

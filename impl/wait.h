@@ -73,8 +73,8 @@ class wait_waiter : public future_core<void> {
 /// (wait.pending-keep-running). No children: throws error("ValueError", "Set of
 /// Tasks/Futures is empty.") (wait.empty). A child passed twice is one (wait.duplicates).
 ///
-/// `co_await wait(...)` runs it inline in the awaiting task, as CPython's `await wait(...)`
-/// (task.await.inline-coroutine); passing it to create_task makes it a task of its own.
+/// `co_await wait(...)` runs it inline in the awaiting task, as CPython's `await wait(...)`;
+/// passing it to create_task makes it a task of its own.
 template <class T>
 task<wait_result<T>> wait(std::vector<task<T>> children,
                           return_when when = return_when::all_completed,
