@@ -123,8 +123,12 @@ fid interpreter::create_task(const coroutine_ref& c) {
   if (c->task) return *c->task;  // created ahead with the rest of its burst
   if (c->burst) {
     auto members = std::move(c->burst);
-    for (const coroutine_ref& m : *members) m->burst.reset();
-    for (const coroutine_ref& m : *members) {
+    std::vector<coroutine_ref> alive;
+    for (const auto& weak : *members) {
+      if (auto m = weak.lock()) alive.push_back(std::move(m));
+    }
+    for (const coroutine_ref& m : alive) m->burst.reset();
+    for (const coroutine_ref& m : alive) {
       if (!m->task) create_task(m);
     }
     return *c->task;
@@ -141,15 +145,17 @@ fid interpreter::ensure_future(const awaitable& a) {
 }
 
 void interpreter::burst(const std::vector<awaitable>& children) {
-  auto members = std::make_shared<std::vector<coroutine_ref>>();
+  std::vector<coroutine_ref> members;
   for (const awaitable& a : children) {
     if (a.coroutine && !a.coroutine->task &&
-        std::find(members->begin(), members->end(), a.coroutine) == members->end()) {
-      members->push_back(a.coroutine);
+        std::find(members.begin(), members.end(), a.coroutine) == members.end()) {
+      members.push_back(a.coroutine);
     }
   }
-  if (members->size() > 1) {
-    for (const coroutine_ref& m : *members) m->burst = members;
+  if (members.size() > 1) {
+    auto shared = std::make_shared<std::vector<std::weak_ptr<coroutine_object>>>(members.begin(),
+                                                                                 members.end());
+    for (const coroutine_ref& m : members) m->burst = shared;
   }
 }
 

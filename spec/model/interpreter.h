@@ -27,7 +27,9 @@ struct coroutine_object {
   std::optional<fid> task;
   /// Coroutine children of one wait/as_completed call: the task factory creates their
   /// tasks together, in argument order.
-  std::shared_ptr<std::vector<std::shared_ptr<coroutine_object>>> burst;
+  /// Weak: a burst whose tasks are never made (asyncio.wait refusing coroutines) must not
+  /// keep its members alive through a cycle.
+  std::shared_ptr<std::vector<std::weak_ptr<coroutine_object>>> burst;
 };
 using coroutine_ref = std::shared_ptr<coroutine_object>;
 
