@@ -39,9 +39,12 @@ class comparing_sink : public event_sink {
   std::string expected_clause;
 };
 
-std::string summary(const json& ev) {
-  if (ev.is_null()) return "nothing (the run is over)";
-  return format::canonical_compact(ev);
+/// A value at `where`, for an explanation; null means absent.
+std::string summary(const json& value, const std::string& where) {
+  if (!value.is_null()) return format::canonical_compact(value);
+  if (where.starts_with("events")) return "no further event";
+  if (where.starts_with("futures")) return "no such entry";
+  return "nothing";
 }
 
 }  // namespace
@@ -176,10 +179,10 @@ verdict check(const format::scenario& sc, const json& trace, const profile& p,
   std::string allowed_text;
   for (const json& a : best_allowed) {
     if (!allowed_text.empty()) allowed_text += " or ";
-    allowed_text += summary(a);
+    allowed_text += summary(a, best_where);
   }
   v.explanation = "at " + best_where + " the model (profile " + p.name() + ") allows " +
-                  allowed_text + " but the trace has " + summary(best_observed) + " [" +
+                  allowed_text + " but the trace has " + summary(best_observed, best_where) + " [" +
                   best_clause + "]";
   if (v.inconclusive) v.explanation += " (inconclusive: schedule limit reached)";
   return v;
