@@ -42,7 +42,7 @@ const std::set<std::string>& spec_clause_ids() {
 /// check's schedule limit here (its default is 10000): a scenario with n timers sharing a
 /// deadline can need n! schedules (see the report), so a smaller limit bounds the time a
 /// case takes; a case that meets it is tagged "inconclusive" and does not count as a check.
-constexpr std::size_t max_schedules = 2000;
+constexpr std::size_t max_schedules = 500;
 
 /// Schedules enumerate_traces may explore per case.
 constexpr std::size_t max_enumerated = 100;
