@@ -24,6 +24,7 @@ command add_run_command(CLI::App& parent, const cli_context& context);
 command add_record_command(CLI::App& parent, const cli_context& context);
 command add_replay_command(CLI::App& parent, const cli_context& context);
 command add_diff_command(CLI::App& parent, const cli_context& context);
+command add_check_command(CLI::App& parent, const cli_context& context);
 command add_simulate_command(CLI::App& parent, const cli_context& context);
 command add_verify_command(CLI::App& parent, const cli_context& context);
 

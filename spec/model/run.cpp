@@ -68,6 +68,12 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
     return out;
   };
   if (!w.run_until_complete(main_task)) return hang();  // run.main
+  // run_until_complete ends with `return future.result()`: main's outcome is retrieved,
+  // and from 3.11 a stored CancelledError is handed out there, not to the futures table.
+  try {
+    (void)w.result(main_task);
+  } catch (py_raise&) {
+  }
   // asyncio.run's _cancel_all_tasks (run.shutdown.cancel-leftover)
   // A leftover task that swallows the shutdown cancellation runs on, and run waits for it
   // (run.shutdown.swallow).
@@ -103,8 +109,11 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
     const future_state& s = w.at(f);
     json r;
     if (s.log_traceback) {
-      r = {{"message", s.kind == future_kind::task ? "Task exception was never retrieved"
-                                                   : "Future exception was never retrieved"},
+      // Future.__del__: f'{self.__class__.__name__} exception was never retrieved'
+      const char* cls = s.kind == future_kind::task        ? "Task"
+                        : s.kind == future_kind::gathering ? "_GatheringFuture"
+                                                           : "Future";
+      r = {{"message", std::string(cls) + " exception was never retrieved"},
            {"exception", encode_exception(s.exception)}};
     } else if (s.kind == future_kind::task && s.status == future_status::pending &&
                s.task->log_destroy_pending) {

@@ -1,0 +1,314 @@
+// aioconform check: live conformance of one runtime. Random scenarios (the properties'
+// generators, realized for the runtime's version profile) run on the runtime; the model
+// judges each trace; a nonconformance is shrunk to a minimal scenario on the live runtime,
+// explained (clause, event, allowed vs observed), saved to the findings folder and printed
+// with the command that replays exactly that case. Known deviations of the runtime
+// (spec/deviations.json) are expected failures: counted, not findings; and each listed
+// golden is re-run, so a deviation that no longer reproduces is reported (strict).
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "adapters/adapter_session.h"
+#include "adapters/command_line.h"
+#include "adapters/runtime_config.h"
+#include "cli/cli_error.h"
+#include "cli/command.h"
+#include "cli/corpus_options.h"
+#include "cli/golden_store.h"
+#include "cli/known_deviations.h"
+#include "cli/parallel_for.h"
+#include "cli/runtime_catalog.h"
+#include "cli/text_table.h"
+#include "cli/timeout_option.h"
+#include "conformance/case_source.h"
+#include "conformance/findings.h"
+#include "conformance/live_judge.h"
+#include "spec/model/check.h"
+#include "spec/model/simulate.h"
+#include "spec/model/world.h"
+
+namespace aioconform::cli {
+namespace {
+
+struct check_options {
+  std::optional<std::string> runtime;
+  std::optional<std::string> runtime_cmd;
+  std::string runtime_name = "custom";
+  std::vector<std::string> runtime_env;
+  std::optional<std::string> config;
+  std::size_t cases = 100;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> only_case;
+  std::optional<std::string> clauses;
+  std::optional<std::string> profile;
+  std::size_t jobs = 1;
+  std::optional<std::string> shard;
+  double time_budget = 0;
+  double timeout = default_timeout_seconds;
+  std::string findings = "aioconform-findings";
+  std::optional<std::string> golden;
+  std::optional<std::string> deviations;
+  std::size_t max_shrinks = 300;
+};
+
+adapters::runtime_spec chosen_runtime(const check_options& options) {
+  adapters::runtime_spec spec;
+  if (options.runtime_cmd) {
+    try {
+      spec = adapters::runtime_from_command(*options.runtime_cmd, options.runtime_name);
+    } catch (const std::invalid_argument& e) {
+      throw cli_error(fmt::format("--runtime-cmd: {}", e.what()));
+    }
+  } else {
+    runtime_catalog catalog(options.config);
+    spec = catalog.require(*options.runtime);
+  }
+  for (const std::string& kv : options.runtime_env) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw cli_error("--runtime-env: expected K=V, got '" + kv + "'");
+    }
+    spec.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return spec;
+}
+
+/// "K/N": this run takes the cases whose index is K-1 modulo N.
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    if (slash != std::string::npos) {
+      const std::uint64_t k = std::stoull(text.substr(0, slash));
+      const std::uint64_t n = std::stoull(text.substr(slash + 1));
+      if (n > 0 && k >= 1 && k <= n) return {k - 1, n};
+    }
+  } catch (const std::exception&) {
+  }
+  throw cli_error("--shard: expected K/N with 1 <= K <= N, got '" + text + "'");
+}
+
+struct tally {
+  std::size_t run = 0, conforms = 0, skipped = 0, deviations = 0, findings = 0, failures = 0;
+};
+
+exit_code run_check(const check_options& options, const cli_context& context) {
+  const adapters::runtime_spec runtime = chosen_runtime(options);
+  const std::uint64_t seed = options.seed ? *options.seed : std::random_device{}();
+  const auto [shard_index, shard_count] =
+      options.shard ? parse_shard(*options.shard) : std::pair<std::uint64_t, std::uint64_t>{0, 1};
+  const golden_store store(options.golden ? std::filesystem::path(*options.golden)
+                                          : default_golden_dir());
+  const known_deviations known = load_known_deviations(
+      options.deviations ? std::filesystem::path(*options.deviations)
+                         : store.root().parent_path() / "spec" / "deviations.json");
+
+  // One session per job; the first tells us who the runtime is.
+  const std::size_t jobs = std::max<std::size_t>(1, options.jobs);
+  std::vector<std::unique_ptr<adapters::adapter_session>> sessions;
+  for (std::size_t j = 0; j < jobs; ++j) {
+    sessions.push_back(
+        std::make_unique<adapters::adapter_session>(runtime, session_options_for(options.timeout)));
+  }
+  const adapters::adapter_hello& hello = sessions[0]->start();
+  std::optional<model::profile> profile = options.profile
+                                              ? model::parse_profile(*options.profile)
+                                              : model::profile_of_runtime(hello.runtime);
+  if (!profile) {
+    throw cli_error(options.profile ? "--profile: unknown profile '" + *options.profile + "'"
+                                    : "runtime " + runtime.name + " reports version " +
+                                          hello.runtime.value("version", "?") +
+                                          ", which has no version profile; pass --profile");
+  }
+  std::set<std::string> deviation_clauses;
+  for (const known_deviation& d : known.entries) {
+    if (d.runtime == runtime.name) deviation_clauses.insert(d.clause);
+  }
+
+  const std::string base_command = fmt::format(
+      "{} check {} --seed {}", context.program,
+      options.runtime_cmd ? "--runtime-cmd " + adapters::join_command_line({*options.runtime_cmd})
+                          : "--runtime " + *options.runtime,
+      seed);
+  fmt::print("Live conformance check of {} under profile {} (seed {}, {} case{}{}).\n",
+             runtime.name, profile->name(), seed, options.only_case ? 1 : options.cases,
+             options.only_case || options.cases == 1 ? "" : "s",
+             shard_count > 1 ? fmt::format(", shard {}/{}", shard_index + 1, shard_count) : "");
+  std::fflush(stdout);
+
+  std::vector<std::uint64_t> indices;
+  if (options.only_case) {
+    indices.push_back(*options.only_case);
+  } else {
+    for (std::uint64_t i = 0; i < options.cases; ++i) {
+      if (i % shard_count == shard_index) indices.push_back(i);
+    }
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::mutex lock;
+  tally counts;
+  std::vector<std::string> reports;
+  parallel_for(jobs, jobs, [&](std::size_t job) {
+    adapters::adapter_session& session = *sessions[job];
+    for (std::size_t k = job; k < indices.size(); k += jobs) {
+      if (options.time_budget > 0 &&
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >
+              options.time_budget) {
+        break;
+      }
+      const std::uint64_t index = indices[k];
+      rc::Shrinkable<conformance::live_case> shrinkable =
+          conformance::make_case(seed, index, *profile);
+      const conformance::live_case c = shrinkable.value();
+      if (options.clauses) {
+        // Only cases whose model run passes a transition of a matching clause.
+        bool relevant = false;
+        try {
+          for (const std::string& clause : model::simulate(c.scenario, *profile).clauses) {
+            relevant = relevant || matches_glob(*options.clauses, clause);
+          }
+        } catch (const model::scenario_error&) {
+        }
+        if (!relevant) {
+          std::lock_guard guard(lock);
+          ++counts.skipped;
+          continue;
+        }
+      }
+      auto judge = [&](const conformance::live_case& x) {
+        return conformance::judge_live(session, x, *profile, deviation_clauses);
+      };
+      conformance::judged_case judged = judge(c);
+      const std::string reproduce = fmt::format("{} --case {}", base_command, index);
+      std::string report;
+      if (judged.outcome == conformance::case_outcome::nonconformance) {
+        conformance::shrunk_case small =
+            conformance::shrink_failure(shrinkable, judged, judge, options.max_shrinks);
+        const auto folder = conformance::write_finding(options.findings, runtime.name,
+                                                       "case-" + std::to_string(index), small.value,
+                                                       small.judged, *profile, reproduce);
+        report = fmt::format(
+            "NONCONFORMANCE case {} (shrunk in {} step{}, {} run{}): {}\n  saved: {}\n  "
+            "reproduce: {}",
+            index, small.steps, small.steps == 1 ? "" : "s", small.tried,
+            small.tried == 1 ? "" : "s", small.judged.verdict.explanation, folder.string(),
+            reproduce);
+      } else if (judged.outcome == conformance::case_outcome::runtime_failure) {
+        report = fmt::format("RUNTIME FAILURE case {}: {}\n  reproduce: {}", index, judged.message,
+                             reproduce);
+      }
+      std::lock_guard guard(lock);
+      ++counts.run;
+      switch (judged.outcome) {
+        case conformance::case_outcome::conforms:
+          ++counts.conforms;
+          break;
+        case conformance::case_outcome::known_deviation:
+          ++counts.deviations;
+          break;
+        case conformance::case_outcome::nonconformance:
+          ++counts.findings;
+          break;
+        case conformance::case_outcome::runtime_failure:
+          ++counts.failures;
+          break;
+      }
+      if (!report.empty()) {
+        fmt::print("{}\n", report);
+        std::fflush(stdout);
+        reports.push_back(std::move(report));
+      }
+    }
+  });
+
+  // Strict expected failures: each listed deviation of this runtime must still reproduce.
+  std::size_t stale = 0;
+  for (const known_deviation& d : known.entries) {
+    if (d.runtime != runtime.name || options.only_case) continue;
+    const format::scenario sc = store.load_scenario(d.scenario);
+    const adapters::run_result result = sessions[0]->run(sc.source);
+    if (result.status != adapters::run_status::ok) continue;
+    const model::verdict v = model::check(sc, result.trace, *profile);
+    if (v.accepted || v.clause != d.clause) {
+      ++stale;
+      fmt::print("STALE DEVIATION {} on {}: listed as breaking {}, but the model {}\n", d.scenario,
+                 runtime.name, d.clause,
+                 v.accepted ? "accepts it now" : "rejects it citing " + v.clause);
+    }
+  }
+
+  text_table table({"runtime", "profile", "cases", "conform", "known deviations", "findings",
+                    "runtime failures"});
+  table.add_row({runtime.name, profile->name(), std::to_string(counts.run),
+                 std::to_string(counts.conforms), std::to_string(counts.deviations),
+                 std::to_string(counts.findings), std::to_string(counts.failures)});
+  fmt::print("\n{}", table.str());
+  if (counts.skipped > 0) {
+    fmt::print("{} case{} skipped: no transition of a clause matching '{}'\n", counts.skipped,
+               counts.skipped == 1 ? "" : "s", *options.clauses);
+  }
+  exit_code code = exit_code::ok;
+  if (counts.findings > 0 || stale > 0) code = exit_code::finding;
+  if (counts.failures > 0) code = worse(code, exit_code::failure);
+  return code;
+}
+
+}  // namespace
+
+command add_check_command(CLI::App& parent, const cli_context& context) {
+  auto options = std::make_shared<check_options>();
+  CLI::App* app = parent.add_subcommand(
+      "check", "Live conformance: random scenarios on a runtime, judged by the model");
+  app->footer(
+      "Exit status: 0 conforms, 1 a nonconformance (or a stale known deviation), 2 bad usage or "
+      "a runtime failure.");
+  auto* runtime = app->add_option("--runtime", options->runtime,
+                                  "Runtime name, as listed by 'aioconform runtimes'");
+  auto* runtime_cmd = app->add_option("--runtime-cmd", options->runtime_cmd,
+                                      "Any program speaking the adapter protocol");
+  app->add_option("--runtime-name", options->runtime_name, "Name of the --runtime-cmd runtime")
+      ->needs(runtime_cmd);
+  app->add_option("--runtime-env", options->runtime_env,
+                  "K=V added to the runtime's environment (repeatable)");
+  runtime->excludes(runtime_cmd);
+  app->add_option("--config", options->config, "Runtime configuration file");
+  app->add_option("--cases", options->cases, "How many random scenarios")->capture_default_str();
+  app->add_option("--seed", options->seed, "Seed of the cases (default: a fresh one, printed)");
+  app->add_option("--case", options->only_case, "Run only this case index of --seed");
+  app->add_option("--clauses", options->clauses,
+                  "Only cases whose model run involves a clause matching this glob, e.g. "
+                  "'gather.*'");
+  app->add_option("--profile", options->profile,
+                  "Judge by this profile (default: from the runtime's version and task factory)");
+  add_jobs_option(*app, options->jobs, "Parallel adapter processes");
+  app->add_option("--shard", options->shard,
+                  "K/N: run only the cases with index = K-1 mod N (split a run across CI jobs)");
+  app->add_option("--time-budget", options->time_budget,
+                  "Stop starting new cases after this many seconds (0: no budget)");
+  add_timeout_option(*app, options->timeout);
+  app->add_option("--findings", options->findings, "Folder for the findings")
+      ->capture_default_str();
+  add_golden_option(*app, options->golden);
+  app->add_option("--deviations", options->deviations,
+                  "Known-deviation list (default: spec/deviations.json)");
+  app->add_option("--max-shrinks", options->max_shrinks,
+                  "At most this many runs to shrink one finding")
+      ->capture_default_str();
+  return {app, [options, &context] {
+            if (!options->runtime && !options->runtime_cmd) {
+              throw cli_error("check: give --runtime NAME or --runtime-cmd CMD");
+            }
+            return run_check(*options, context);
+          }};
+}
+
+}  // namespace aioconform::cli

@@ -1,0 +1,61 @@
+#include "conformance/live_judge.h"
+
+#include "spec/model/check.h"
+#include "spec/model/world.h"
+
+namespace aioconform::conformance {
+
+judged_case judge_live(adapters::adapter_session& session, const live_case& c,
+                       const model::profile& profile,
+                       const std::set<std::string>& deviation_clauses) {
+  judged_case out;
+  const adapters::run_result result = session.run(c.document);
+  if (result.status == adapters::run_status::error ||
+      result.status == adapters::run_status::runtime_failure) {
+    out.message = result.message;
+    return out;
+  }
+  out.trace = result.trace;
+  try {
+    out.verdict = model::check(c.scenario, out.trace, profile, 2000);
+  } catch (const model::scenario_error& e) {
+    // The runtime ran a scenario the model cannot interpret: the generator's fault, not the
+    // runtime's; reported as a failure of the run with what the model said.
+    out.message = "the model cannot run this scenario: " + e.message;
+    return out;
+  }
+  if (out.verdict.accepted || out.verdict.inconclusive) {
+    out.outcome = case_outcome::conforms;
+  } else if (deviation_clauses.count(out.verdict.clause) != 0) {
+    out.outcome = case_outcome::known_deviation;
+  } else {
+    out.outcome = case_outcome::nonconformance;
+  }
+  return out;
+}
+
+shrunk_case shrink_failure(rc::Shrinkable<live_case> failing, judged_case judged,
+                           const std::function<judged_case(const live_case&)>& judge,
+                           std::size_t max_steps) {
+  shrunk_case out{failing.value(), std::move(judged), 0, 0};
+  bool progress = true;
+  while (progress && out.tried < max_steps) {
+    progress = false;
+    auto shrinks = failing.shrinks();
+    while (auto candidate = shrinks.next()) {
+      if (out.tried++ >= max_steps) break;
+      live_case value = candidate->value();
+      judged_case j = judge(value);
+      if (j.outcome != case_outcome::nonconformance) continue;
+      failing = *candidate;
+      out.value = std::move(value);
+      out.judged = std::move(j);
+      ++out.steps;
+      progress = true;
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace aioconform::conformance
