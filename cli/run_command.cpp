@@ -7,6 +7,8 @@
 #include <string>
 
 #include "adapters/adapter_session.h"
+#include "adapters/impl/run_scenario.h"
+#include "adapters/impl/scenario_interpreter.h"
 #include "adapters/runtime_config.h"
 #include "cli/cli_error.h"
 #include "cli/command.h"
@@ -39,8 +41,23 @@ adapters::runtime_spec chosen_runtime(const run_options& options) {
   return catalog.require(*options.runtime);
 }
 
+/// The reference runtime (impl/) runs in this process: no adapter, no subprocess.
+constexpr const char* impl_runtime_name = "impl";
+
+exit_code run_on_impl(const format::scenario& scenario) {
+  nlohmann::json trace;
+  try {
+    trace = impl_runtime::run_scenario(scenario);
+  } catch (const impl_runtime::scenario_error& e) {
+    throw cli_error(fmt::format("{}: {}", scenario.name, e.what()));
+  }
+  fmt::print("{}", format::canonical_document(trace));
+  return exit_code::ok;
+}
+
 exit_code run_scenario(const run_options& options) {
   const format::scenario scenario = format::load_scenario(options.scenario_file);
+  if (options.runtime == impl_runtime_name) return run_on_impl(scenario);
   const adapters::runtime_spec runtime = chosen_runtime(options);
   adapters::adapter_session session(runtime, session_options_for(options.timeout));
   const adapters::run_result result = session.run(scenario.source);
@@ -71,8 +88,10 @@ command add_run_command(CLI::App& parent, const cli_context& /*context*/) {
   app->add_option("SCENARIO_FILE", options->scenario_file,
                   "An aioconform.scenario/1 file, e.g. golden/scenarios/gather/x.json")
       ->required();
-  auto* runtime = app->add_option("--runtime", options->runtime,
-                                  "Runtime name, as listed by 'aioconform runtimes'");
+  auto* runtime =
+      app->add_option("--runtime", options->runtime,
+                      "Runtime name, as listed by 'aioconform runtimes', or 'impl' for the "
+                      "reference runtime, run in-process");
   auto* runtime_cmd =
       app->add_option("--runtime-cmd", options->runtime_cmd,
                       "Adapter command line, split like a shell would (no shell runs it), e.g. "

@@ -1,0 +1,603 @@
+#include "adapters/impl/scenario_interpreter.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <variant>
+
+#include "adapters/impl/exception_encoding.h"
+#include "format/canonical_json.h"
+#include "impl/as_completed.h"
+#include "impl/error.h"
+#include "impl/gather.h"
+#include "impl/shield.h"
+#include "impl/sleep.h"
+#include "impl/task_group.h"
+#include "impl/timeout.h"
+#include "impl/wait_any.h"
+#include "impl/wait_for.h"
+
+namespace aioconform::impl_runtime {
+namespace {
+
+template <class... F>
+struct overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
+
+/// A task awaiting a plain future: impl's gather, wait and as_completed take tasks only,
+/// where asyncio takes any future (a nested gather's, a shield's).
+impl::task<json> forward(any_future f) {
+  co_return co_await f.await_value();
+}
+
+impl::return_when to_impl(format::return_when w) {
+  switch (w) {
+    case format::return_when::first_completed:
+      return impl::return_when::first_completed;
+    case format::return_when::first_exception:
+      return impl::return_when::first_exception;
+    case format::return_when::all_completed:
+      break;
+  }
+  return impl::return_when::all_completed;
+}
+
+bool has_coroutine(const std::vector<awaitable>& children) {
+  return std::any_of(children.begin(), children.end(),
+                     [](const awaitable& a) { return a.coroutine != nullptr; });
+}
+
+}  // namespace
+
+interpreter::interpreter(const format::scenario& sc, impl::event_loop& loop)
+    : sc_(sc), loop_(loop) {}
+
+void interpreter::record(const std::string& task, const char* ev, json fields) {
+  fields["t"] = loop_.time();
+  fields["task"] = task;
+  fields["ev"] = ev;
+  events.push_back(std::move(fields));
+}
+
+std::optional<std::string> interpreter::name_of(const impl::future_base* f) const {
+  auto it = names_.find(f);
+  if (it == names_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string interpreter::auto_name(const std::string& prefix) {
+  return prefix + "#" + std::to_string(++counters_[prefix]);
+}
+
+void interpreter::register_future(const any_future& f, const std::string& name,
+                                  const std::optional<std::string>& handle) {
+  auto it =
+      std::find_if(named.begin(), named.end(), [&](const auto& n) { return n.first == name; });
+  if (it == named.end()) {
+    named.emplace_back(name, f);
+  } else {
+    it->second = f;
+  }
+  names_.emplace(f.base(), name);
+  if (handle) handles_.insert_or_assign(*handle, f);
+}
+
+void interpreter::fail(const std::string& message) {
+  if (!failure) failure = message;
+  throw scenario_error(message);
+}
+
+any_future interpreter::lookup(const std::string& handle, const script_context& ctx,
+                               const std::string& path) {
+  auto it = handles_.find(handle);
+  if (it == handles_.end()) {
+    fail("handle '" + handle + "' used before it was bound (" + ctx.name + ", step " + path + ")");
+  }
+  return it->second;
+}
+
+void interpreter::check_budget(const script_context& ctx, const std::string& path) {
+  if (--budget_ < 0) {
+    fail("runaway scenario: more than 100000 steps executed (" + ctx.name + ", step " + path + ")");
+  }
+}
+
+coroutine_ref interpreter::register_coroutine(std::optional<impl::task<json>> body,
+                                              std::string name, std::optional<std::string> handle) {
+  auto c = std::make_shared<coroutine_object>();
+  c->body = std::move(body);
+  c->name = std::move(name);
+  c->handle = std::move(handle);
+  return c;
+}
+
+coroutine_ref interpreter::main_coroutine() {
+  auto c = register_coroutine(std::nullopt, "main", std::string("main"));
+  c->body = script_body("main", &sc_.main);
+  return c;
+}
+
+coroutine_ref interpreter::new_script_coroutine(const std::string& script,
+                                                std::optional<std::string> handle,
+                                                const script_context& ctx,
+                                                const std::string& path) {
+  auto it = sc_.scripts.find(script);
+  if (it == sc_.scripts.end()) {
+    fail("unknown script '" + script + "' (" + ctx.name + ", step " + path + ")");
+  }
+  std::string name = handle ? *handle : auto_name(script);
+  auto c = register_coroutine(std::nullopt, std::move(name), std::move(handle));
+  c->body = script_body(c->name, &it->second);
+  return c;
+}
+
+void interpreter::create_task(const coroutine_ref& c) {
+  if (c->has_task) return;
+  impl::create_task(loop_, *c->body);
+  c->has_task = true;
+  register_future(any_future(*c->body), c->name, c->handle);
+}
+
+impl::task<json> interpreter::as_task(const awaitable& a) {
+  if (a.coroutine) {
+    create_task(a.coroutine);
+    return *a.coroutine->body;
+  }
+  if (const impl::task<json>* t = a.future->task()) return *t;
+  impl::task<json> wrapper = impl::create_task(loop_, forward(*a.future));
+  // The combinator reports the wrapper where asyncio would name the future itself.
+  if (auto name = name_of(a.future->base())) names_.emplace(wrapper.base(), *name);
+  return wrapper;
+}
+
+impl::task<json> interpreter::await_awaitable(awaitable a) {
+  if (a.future) co_return co_await a.future->await_value();
+  // `await coro`: the coroutine runs inline in this task (task.await.resume).
+  impl::task<json> body = *a.coroutine->body;
+  co_return co_await body;
+}
+
+impl::task<json> interpreter::awaits(awaitable a) {
+  co_return co_await await_awaitable(std::move(a));
+}
+
+std::exception_ptr interpreter::make_raise(const std::string& type, const std::string& message) {
+  if (type == "CancelledError") return std::make_exception_ptr(impl::cancelled_error(message));
+  // str(KeyError(k)) is repr(k).
+  if (type == "KeyError") return std::make_exception_ptr(impl::error(type, python_repr(message)));
+  return std::make_exception_ptr(impl::error(type, message));
+}
+
+// ---- scripts -------------------------------------------------------------------------------
+
+impl::task<json> interpreter::script_body(std::string name, const format::script* s) {
+  record(name, "start", json::object());
+  auto ctx = std::make_shared<script_context>();
+  ctx->name = name;
+  std::exception_ptr err;
+  step_signal sig;
+  try {
+    sig = co_await run_steps(ctx, &s->steps, "");
+  } catch (const impl::error&) {
+    err = std::current_exception();
+  }
+  if (!err) {
+    json v = sig.is_array() ? sig[0] : json(nullptr);
+    record(name, "exit", {{"outcome", {{"result", v}}}});
+    co_return v;
+  }
+  if (!impl::is_cancelled_error(err) || err == ctx->raised) {
+    // An exception, or a `raise CancelledError` step: not a delivered cancellation.
+    record(name, "exit", {{"outcome", exception_outcome(err)}});
+    std::rethrow_exception(err);
+  }
+  const format::on_cancel& oc = s->on_cancel;
+  record(name, "on_cancel",
+         {{"at", ctx->cexc == err ? ctx->cpath : std::string()},
+          {"policy", std::string(format::kind_name(oc.kind))},
+          {"message", impl::describe(err).message}});
+  switch (oc.kind) {
+    case format::on_cancel_kind::swallow:
+      record(name, "exit", {{"outcome", {{"result", oc.result}}}});
+      co_return oc.result;
+    case format::on_cancel_kind::cleanup: {
+      std::exception_ptr e2;
+      try {
+        co_await impl::sleep(oc.d);
+      } catch (const impl::error&) {
+        e2 = std::current_exception();
+      }
+      if (e2) {
+        record(name, "exit", {{"outcome", exception_outcome(e2)}});
+        std::rethrow_exception(e2);
+      }
+      break;
+    }
+    case format::on_cancel_kind::raise: {
+      std::exception_ptr other = make_raise(oc.type, oc.message);
+      record(name, "exit", {{"outcome", exception_outcome(other)}});
+      std::rethrow_exception(other);
+    }
+    case format::on_cancel_kind::propagate:
+      break;
+  }
+  record(name, "exit", {{"outcome", exception_outcome(err)}});
+  std::rethrow_exception(err);
+}
+
+impl::task<json> interpreter::run_steps(context_ref ctx, const std::vector<format::step>* steps,
+                                        std::string prefix) {
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    std::string path = prefix + std::to_string(i);
+    check_budget(*ctx, path);
+    const format::step& st = (*steps)[i];
+    record(ctx->name, "step", {{"at", path}, {"op", std::string(format::op_name(st))}});
+    step_signal sig;
+    std::exception_ptr err;
+    try {
+      sig = co_await run_step(ctx, &st, path);
+    } catch (const impl::error&) {
+      err = std::current_exception();
+    }
+    if (err) {
+      if (impl::is_cancelled_error(err) && ctx->cexc != err) {
+        ctx->cexc = err;  // the innermost step it escaped from
+        ctx->cpath = path;
+      }
+      std::rethrow_exception(err);
+    }
+    if (sig.is_array()) co_return sig;
+  }
+  co_return nullptr;
+}
+
+impl::task<json> interpreter::run_step(context_ref ctx, const format::step* st, std::string path) {
+  const std::string& me = ctx->name;
+  if (auto* s = std::get_if<format::sleep_step>(st)) {
+    co_await impl::sleep(s->d);
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::return_step>(st)) co_return json::array({s->result});
+  if (auto* s = std::get_if<format::raise_step>(st)) {
+    std::exception_ptr e = make_raise(s->type, s->message);
+    if (impl::is_cancelled_error(e)) ctx->raised = e;
+    std::rethrow_exception(e);
+  }
+  if (std::get_if<format::hang_step>(st)) {
+    impl::future<json> never(loop_);
+    co_await never;
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::create_task_step>(st)) {
+    coroutine_ref c;
+    if (!s->script.empty()) {
+      c = new_script_coroutine(s->script, s->as, *ctx, path);
+    } else {
+      awaitable a = eval_expr(ctx, **s->expr, path, s->as, std::nullopt, false);
+      c = register_coroutine(awaits(std::move(a)), s->as, s->as);
+    }
+    create_task(c);
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::future_step>(st)) {
+    eval_expr(ctx, *s->expr, path, me, s->as, false);
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::cancel_step>(st)) {
+    any_future f = lookup(s->target, *ctx, path);
+    bool r = f.base()->cancel(s->msg.value_or(""));
+    json fields = {{"at", path}, {"target", s->target}, {"returned", r}};
+    if (s->msg) fields["msg"] = *s->msg;
+    record(me, "cancel", std::move(fields));
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::state_step>(st)) {
+    any_future f = lookup(s->target, *ctx, path);
+    const char* state = !f.base()->done()       ? "pending"
+                        : f.base()->cancelled() ? "cancelled"
+                                                : "done";
+    record(me, "state", {{"at", path}, {"target", s->target}, {"state", state}});
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::event_wait_step>(st)) {
+    co_await events_[s->event].wait();
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::event_set_step>(st)) {
+    events_[s->event].set();
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::await_step>(st)) {
+    json v;
+    step_signal sig;
+    std::exception_ptr err;
+    try {
+      if (!s->target.empty()) {
+        any_future f = lookup(s->target, *ctx, path);
+        v = co_await f.await_value();
+      } else if (auto* tg = std::get_if<format::task_group_expr>(&**s->expr)) {
+        std::vector<coroutine_ref> coros = task_group_children(ctx, *tg, path);
+        sig = co_await task_group_body(ctx, std::move(coros), &tg->steps, path);
+      } else {
+        awaitable a = eval_expr(ctx, **s->expr, path, me, std::nullopt, false);
+        v = co_await await_awaitable(std::move(a));
+      }
+    } catch (const impl::error&) {
+      err = std::current_exception();
+    }
+    if (err) {
+      record(me, "await_end", {{"at", path}, {"outcome", exception_outcome(err)}});
+      if (s->catch_exceptions) co_return nullptr;
+      std::rethrow_exception(err);
+    }
+    if (sig.is_array()) co_return sig;
+    record(me, "await_end", {{"at", path}, {"outcome", {{"result", v}}}});
+    co_return nullptr;
+  }
+  if (auto* s = std::get_if<format::timeout_step>(st)) {
+    step_signal sig;
+    std::exception_ptr err;
+    try {
+      sig = co_await timeout_block(ctx, s->d, &s->steps, path);
+    } catch (const impl::error&) {
+      err = std::current_exception();
+    }
+    if (err) {
+      record(me, "block_end", {{"at", path}, {"outcome", exception_outcome(err)}});
+      if (s->catch_exceptions) co_return nullptr;
+      std::rethrow_exception(err);
+    }
+    if (sig.is_array()) co_return sig;
+    record(me, "block_end", {{"at", path}, {"outcome", {{"result", nullptr}}}});
+    co_return nullptr;
+  }
+  fail("unknown step");
+}
+
+// ---- expressions ----------------------------------------------------------------------------
+
+awaitable interpreter::eval_child(const context_ref& ctx, const format::child& c,
+                                  const std::string& path) {
+  return std::visit(
+      overloaded{[&](const format::script_child& s) -> awaitable {
+                   return {std::nullopt, new_script_coroutine(s.script, s.as, *ctx, path)};
+                 },
+                 [&](const format::task_child& t) -> awaitable {
+                   return {lookup(t.task, *ctx, path), nullptr};
+                 },
+                 [&](const format::expr_child& e) -> awaitable {
+                   return eval_expr(ctx, *e.expr, path, ctx->name, e.as, true);
+                 }},
+      static_cast<
+          const std::variant<format::script_child, format::task_child, format::expr_child>&>(c));
+}
+
+std::vector<awaitable> interpreter::eval_children(const context_ref& ctx,
+                                                  const std::vector<format::child>& cs,
+                                                  const std::string& path) {
+  std::vector<awaitable> out;
+  for (const format::child& c : cs) out.push_back(eval_child(ctx, c, path));
+  return out;
+}
+
+std::vector<coroutine_ref> interpreter::task_group_children(const context_ref& ctx,
+                                                            const format::task_group_expr& tg,
+                                                            const std::string& path) {
+  std::vector<coroutine_ref> coros;
+  for (const format::child& c : tg.children) {
+    awaitable a = eval_child(ctx, c, path);
+    if (!a.coroutine) {
+      fail("task_group children must be scripts or coroutine expressions (" + ctx->name +
+           ", step " + path + ")");
+    }
+    coros.push_back(a.coroutine);
+  }
+  return coros;
+}
+
+awaitable interpreter::eval_expr(const context_ref& ctx, const format::expression& e,
+                                 const std::string& path, const std::string& exec_name,
+                                 std::optional<std::string> as, bool nested) {
+  if (auto* g = std::get_if<format::gather_expr>(&e)) {
+    std::vector<awaitable> cs = eval_children(ctx, g->children, path);
+    std::vector<impl::task<json>> tasks;
+    for (const awaitable& a : cs) tasks.push_back(as_task(a));  // gather.wraps-coroutines
+    any_future f = g->return_exceptions
+                       ? any_future(impl::gather(std::move(tasks), impl::return_exceptions))
+                       : any_future(impl::gather(std::move(tasks)));
+    register_future(f, as ? *as : auto_name("gather"), as);
+    return {f, nullptr};
+  }
+  if (auto* s = std::get_if<format::shield_expr>(&e)) {
+    awaitable child = eval_child(ctx, *s->shielded, path);
+    if (child.coroutine) create_task(child.coroutine);  // shield.wrap
+    any_future inner = child.coroutine ? any_future(*child.coroutine->body) : *child.future;
+    any_future f(std::visit(
+        [](const auto& x) -> any_future::variant { return any_future::variant(impl::shield(x)); },
+        inner.get()));
+    register_future(f, as ? *as : auto_name("shield"), as);
+    return {f, nullptr};
+  }
+  std::optional<std::string> own = as;
+  std::string ename = exec_name;
+  std::string kind(format::kind_name(e));
+  std::optional<impl::task<json>> body;
+  if (auto* we = std::get_if<format::wait_expr>(&e)) {
+    body = wait_body(eval_children(ctx, we->children, path), we->return_when, we->timeout);
+  } else if (auto* wf = std::get_if<format::wait_for_expr>(&e)) {
+    body = wait_for_body(eval_child(ctx, *wf->awaited, path), wf->timeout);
+  } else if (auto* ac = std::get_if<format::as_completed_expr>(&e)) {
+    std::vector<awaitable> cs = eval_children(ctx, ac->children, path);
+    if (nested) {
+      if (!own) own = auto_name(kind);
+      ename = *own;
+    }
+    body = as_completed_body(ename, path, std::move(cs), ac->timeout, ac->form);
+  } else if (auto* wa = std::get_if<format::wait_any_expr>(&e)) {
+    body = wait_any_body(eval_children(ctx, wa->children, path), wa->timeout);
+  } else if (auto* x = std::get_if<format::task_group_expr>(&e)) {
+    std::vector<coroutine_ref> coros = task_group_children(ctx, *x, path);
+    if (nested) {
+      if (!own) own = auto_name(kind);
+      ename = *own;
+    }
+    auto sub = std::make_shared<script_context>();
+    sub->name = ename;
+    body = task_group_coroutine(sub, std::move(coros), &x->steps, path);
+  }
+  if (nested && !own) own = auto_name(kind);
+  return {std::nullopt, register_coroutine(std::move(body), own.value_or(ename), as)};
+}
+
+// ---- combinators -----------------------------------------------------------------------------
+
+json interpreter::encode_wait_result(const impl::wait_result<json>& r) const {
+  auto encode_set = [this](const std::vector<impl::task<json>>& fs) {
+    std::vector<std::pair<std::string, json>> items;
+    for (const impl::task<json>& f : fs) {
+      json item = {{"$future", name_of(f.base()).value_or("?")}};
+      items.emplace_back(format::canonical_compact(item), item);
+    }
+    std::sort(items.begin(), items.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    json out = json::array();
+    for (auto& [key, item] : items) out.push_back(std::move(item));
+    return json{{"$set", std::move(out)}};
+  };
+  return json::array({encode_set(r.done), encode_set(r.pending)});
+}
+
+impl::task<json> interpreter::wait_body(std::vector<awaitable> children, format::return_when when,
+                                        std::optional<std::int64_t> timeout) {
+  if (children.empty()) throw impl::error("ValueError", "Set of Tasks/Futures is empty.");
+  if (has_coroutine(children)) {  // 3.11+: wait.coroutines
+    throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
+  }
+  std::vector<impl::task<json>> tasks;
+  for (const awaitable& a : children) tasks.push_back(as_task(a));
+  impl::wait_result<json> r = co_await impl::wait(std::move(tasks), to_impl(when), timeout);
+  co_return encode_wait_result(r);
+}
+
+impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::int64_t> timeout) {
+  std::optional<impl::task<json>> t;
+  if (child.coroutine) {
+    // 3.12+ runs a coroutine inline, unless the timeout is already over: then
+    // ensure_future makes it a task, which the trace names.
+    if (timeout && *timeout <= 0) create_task(child.coroutine);
+    t = *child.coroutine->body;
+  } else if (const impl::task<json>* task = child.future->task()) {
+    t = *task;
+  } else {
+    t = forward(*child.future);  // unscheduled: awaited inline, as `await fut` is
+    if (auto name = name_of(child.future->base())) names_.emplace(t->base(), *name);
+  }
+  co_return co_await impl::wait_for(*t, timeout);
+}
+
+impl::task<json> interpreter::as_completed_body(std::string exec_name, std::string path,
+                                                std::vector<awaitable> children,
+                                                std::optional<std::int64_t> timeout,
+                                                format::as_completed_form form) {
+  // The adapter's task factory wraps the coroutine children in argument order, where
+  // CPython iterates a set (the adapter's "burst").
+  std::vector<impl::task<json>> tasks;
+  for (const awaitable& a : children) tasks.push_back(as_task(a));
+  impl::as_completed_iterator<json> it = impl::as_completed(std::move(tasks), timeout);
+  json outcomes = json::array();
+  for (std::size_t i = 0; it.has_next(); ++i) {
+    json outcome;
+    std::exception_ptr err;
+    std::optional<std::string> future_name;
+    if (form == format::as_completed_form::async_for) {
+      // __anext__ awaits the next future outside the item's try (as_completed.async-for.timeout)
+      impl::future<json> item = co_await it.next_future();
+      future_name = name_of(item.base()).value_or("?");
+      try {
+        json v = co_await item;  // (g++ 12 cannot keep an initializer list across co_await)
+        outcome = {{"result", std::move(v)}};
+      } catch (const impl::error&) {
+        err = std::current_exception();
+      }
+    } else {
+      try {
+        json v = co_await it.next();  // as_completed.exception.per-item
+        outcome = {{"result", std::move(v)}};
+      } catch (const impl::error&) {
+        err = std::current_exception();
+      }
+    }
+    if (err) outcome = exception_outcome(err);
+    json fields = {{"at", path}, {"i", i}, {"outcome", outcome}};
+    if (future_name) fields["future"] = *future_name;
+    record(exec_name, "yield", std::move(fields));
+    if (err && impl::is_cancelled_error(err)) std::rethrow_exception(err);
+    outcomes.push_back(std::move(outcome));
+  }
+  co_return outcomes;
+}
+
+impl::task<json> interpreter::wait_any_body(std::vector<awaitable> children,
+                                            std::optional<std::int64_t> timeout) {
+  // The recipe's asyncio.wait refuses what wait() refuses, before any task is cancelled.
+  if (children.empty()) throw impl::error("ValueError", "Set of Tasks/Futures is empty.");
+  if (has_coroutine(children)) {
+    throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
+  }
+  std::vector<impl::task<json>> tasks;
+  for (const awaitable& a : children) tasks.push_back(as_task(a));
+  impl::future<impl::wait_result<json>> f = impl::wait_any(std::move(tasks), timeout);
+  impl::wait_result<json> r = co_await f;
+  co_return encode_wait_result(r);
+}
+
+impl::task<json> interpreter::task_group_body(context_ref ctx, std::vector<coroutine_ref> coros,
+                                              const std::vector<format::step>* steps,
+                                              std::string path) {
+  impl::task_group tg;
+  co_await tg.enter();
+  step_signal sig;
+  std::exception_ptr exc;
+  try {
+    for (const coroutine_ref& c : coros) {
+      tg.create_task(*c->body);  // taskgroup.children.start
+      c->has_task = true;
+      register_future(any_future(*c->body), c->name, c->handle);
+    }
+    sig = co_await run_steps(ctx, steps, path + ".");
+  } catch (const impl::error&) {
+    exc = std::current_exception();
+  }
+  tg.begin_exit(exc);
+  while (tg.has_tasks()) co_await tg.wait_tasks();
+  tg.end_exit();
+  co_return sig;
+}
+
+impl::task<json> interpreter::task_group_coroutine(context_ref sub,
+                                                   std::vector<coroutine_ref> coros,
+                                                   const std::vector<format::step>* steps,
+                                                   std::string path) {
+  step_signal sig = co_await task_group_body(std::move(sub), std::move(coros), steps, path);
+  co_return sig.is_array() ? sig[0] : json(nullptr);
+}
+
+impl::task<json> interpreter::timeout_block(context_ref ctx, std::optional<std::int64_t> d,
+                                            const std::vector<format::step>* steps,
+                                            std::string path) {
+  impl::timeout_scope scope = impl::timeout(d);
+  co_await scope.enter();
+  step_signal sig;
+  std::exception_ptr err;
+  try {
+    sig = co_await run_steps(ctx, steps, path + ".");
+  } catch (const impl::error&) {
+    err = std::current_exception();
+  }
+  scope.exit(err);
+  co_return sig;
+}
+
+}  // namespace aioconform::impl_runtime
