@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/impl/scenario_interpreter.h"
 #include "format/canonical_json.h"
 #include "format/json_file.h"
 #include "format/scenario_codec.h"
@@ -130,6 +131,30 @@ TEST(run_scenario, the_model_rejects_a_mutated_impl_trace) {
   }
   ASSERT_TRUE(mutated);
   EXPECT_FALSE(model::check(sc, trace, *model::parse_profile("3.13")).accepted);
+}
+
+format::scenario scenario_of_main(nlohmann::json steps) {
+  return format::parse_scenario({{"format", "aioconform.scenario/1"},
+                                 {"name", "impl/inline"},
+                                 {"description", "A scenario written in a test."},
+                                 {"clauses", nlohmann::json::array()},
+                                 {"requires", nlohmann::json::array()},
+                                 {"main", {{"steps", std::move(steps)}}}},
+                                "inline");
+}
+
+TEST(run_scenario, an_unbound_handle_is_a_scenario_error_not_a_trace) {
+  const format::scenario sc = scenario_of_main({{{"op", "await"}, {"target", "nope"}}});
+  EXPECT_THROW((void)run_scenario(sc), scenario_error);
+}
+
+TEST(run_scenario, a_run_that_cannot_go_on_ends_hang_with_main_pending) {
+  const format::scenario sc = scenario_of_main({{{"op", "hang"}}});
+  const nlohmann::json trace = run_scenario(sc);
+  EXPECT_EQ(trace["end"], "hang");
+  EXPECT_EQ(trace["futures"]["main"]["state"], "pending");
+  EXPECT_EQ(trace["reports"], nlohmann::json::array());
+  EXPECT_NO_THROW(format::validate_trace(trace, "inline"));
 }
 
 TEST(run_scenario, runtime_object_selects_profile_3_13) {
