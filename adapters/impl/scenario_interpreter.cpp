@@ -417,6 +417,8 @@ awaitable interpreter::eval_expr(const context_ref& ctx, const format::expressio
     any_future f(std::visit(
         [](const auto& x) -> any_future::variant { return any_future::variant(impl::shield(x)); },
         inner.get()));
+    // A child done at the call is returned itself (shield.done-shortcut): still a task.
+    if (f.base() == inner.base()) f = inner;
     register_future(f, as ? *as : auto_name("shield"), as);
     return {f, nullptr};
   }
