@@ -20,7 +20,7 @@ fid gather(interpreter& in, const std::vector<awaitable>& children, bool return_
 fid shield(interpreter& in, const awaitable& child);
 
 /// The iteration order of CPython's set of these futures (wait.cpp).
-std::vector<fid> as_python_set(const world& w, const std::vector<fid>& fs);
+std::vector<fid> as_python_set(world& w, const std::vector<fid>& fs);
 
 /// asyncio.wait(children, timeout=..., return_when=...) (wait.cpp).
 proc wait(interpreter& in, std::vector<awaitable> children, format::return_when when,

@@ -68,6 +68,10 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
     return out;
   };
   if (!w.run_until_complete(main_task)) return hang();  // run.main
+  sink.loop_stopped();
+  for (const auto& [name, f] : in.named) {
+    if (!w.done(f)) out.pending_at_stop.push_back(name);
+  }
   // run_until_complete ends with `return future.result()`: main's outcome is retrieved,
   // and from 3.11 a stored CancelledError is handed out there, not to the futures table.
   try {

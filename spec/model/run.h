@@ -19,6 +19,9 @@ struct run_result {
   nlohmann::json futures;
   nlohmann::json reports;
   nlohmann::json future_clauses;  ///< name -> the clause of the transition that decided it
+  /// Names of the futures still pending when the loop stopped (run.stop): whatever they
+  /// became, the shutdown decided it.
+  std::vector<std::string> pending_at_stop;
 };
 
 /// Runs `sc` under profile `p`, sending events to `sink` and asking `choices` at open

@@ -1,28 +1,43 @@
 // asyncio.wait (tasks.py: wait, _wait), per profile.
 
+#include <algorithm>
 #include <memory>
 
 #include "spec/model/combinators.h"
 #include "spec/model/set_order.h"
 
 namespace aioconform::model {
-namespace {
+namespace {}  // namespace
 
-/// The hash CPython's set sees: tasks hash by the adapter's creation number; other futures
-/// by identity, which no runtime makes reproducible (SPEC.md wait.children.already-done,
-/// Unsure), so the model gives them numbers above every task's.
-std::uint64_t set_hash(const world& w, fid f) {
-  const future_state& s = w.at(f);
-  return s.kind == future_kind::task ? s.hash : (std::uint64_t{1} << 20) + f;
-}
-
-}  // namespace
-
-std::vector<fid> as_python_set(const world& w, const std::vector<fid>& fs) {
-  std::vector<std::uint64_t> hashes;
-  for (fid f : fs) hashes.push_back(set_hash(w, f));
+std::vector<fid> as_python_set(world& w, const std::vector<fid>& fs) {
+  std::vector<fid> distinct;
+  bool all_tasks = true;
+  for (fid f : fs) {
+    if (std::find(distinct.begin(), distinct.end(), f) != distinct.end()) continue;
+    distinct.push_back(f);
+    all_tasks = all_tasks && w.at(f).kind == future_kind::task;
+  }
+  if (all_tasks) {
+    // Tasks hash by the adapter's creation number: CPython's set order of those numbers.
+    std::vector<std::uint64_t> hashes;
+    for (fid f : distinct) hashes.push_back(w.at(f).hash);
+    std::vector<fid> out;
+    for (std::size_t i : python_set_order(hashes)) out.push_back(distinct[i]);
+    return out;
+  }
+  // Other futures hash by identity (their address): no order is reproducible, so every
+  // order is allowed (as_completed.order for futures done at the call, Unsure in SPEC.md).
   std::vector<fid> out;
-  for (std::size_t i : python_set_order(hashes)) out.push_back(fs[i]);
+  while (!distinct.empty()) {
+    std::size_t pick = 0;
+    if (distinct.size() > 1) {
+      std::vector<std::string> owners;
+      for (fid f : distinct) owners.push_back(w.at(f).name);
+      pick = w.choose(distinct.size(), owners);
+    }
+    out.push_back(distinct[pick]);
+    distinct.erase(distinct.begin() + static_cast<std::ptrdiff_t>(pick));
+  }
   return out;
 }
 

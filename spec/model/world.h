@@ -34,6 +34,9 @@ class event_sink {
  public:
   virtual ~event_sink() = default;
   virtual void event(json ev, std::string_view clause) = 0;
+  /// main is done and the loop has stopped (run.stop): what follows is asyncio.run's
+  /// shutdown.
+  virtual void loop_stopped() {}
 };
 
 /// Picks one of `n` (≥ 2) allowed alternatives at an open choice. `owners[i]` names the
@@ -141,6 +144,10 @@ class world {
   // ---- the loop (base_events.py) ---------------------------------------------------------
   handle_ref call_soon(std::function<void()> fn, std::string_view clause = {});
   handle_ref call_later(std::int64_t delay, std::function<void()> fn, std::string_view clause = {});
+  /// An open choice among `n` alternatives (owners: hints, see chooser).
+  std::size_t choose(std::size_t n, const std::vector<std::string>& owners) {
+    return choices_.choose(n, owners);
+  }
   /// One _run_once. False when nothing could ever run again (a hang).
   bool run_once();
   /// loop.run_until_complete(f): iterations until f's done callback stops the loop.
