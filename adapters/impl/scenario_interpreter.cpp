@@ -78,7 +78,8 @@ void interpreter::register_future(const any_future& f, const std::string& name,
   if (it == named.end()) {
     named.emplace_back(name, f);
   } else {
-    it->second = f;
+    // names_ is keyed by address: the object losing the name must outlive the run.
+    kept_.push_back(std::exchange(it->second, f));
   }
   names_.emplace(f.base(), name);
   if (handle) handles_.insert_or_assign(*handle, f);
@@ -147,9 +148,15 @@ impl::task<json> interpreter::as_task(const awaitable& a) {
   }
   if (const impl::task<json>* t = a.future->task()) return *t;
   impl::task<json> wrapper = impl::create_task(loop_, forward(*a.future));
-  // The combinator reports the wrapper where asyncio would name the future itself.
-  if (auto name = name_of(a.future->base())) names_.emplace(wrapper.base(), *name);
+  alias(wrapper, *a.future);
   return wrapper;
+}
+
+void interpreter::alias(const impl::task<json>& wrapper, const any_future& f) {
+  auto name = name_of(f.base());
+  if (!name) return;
+  names_.emplace(wrapper.base(), *name);
+  kept_.emplace_back(wrapper);  // names_ is keyed by address: it must outlive the run
 }
 
 impl::task<json> interpreter::await_awaitable(awaitable a) {
@@ -494,7 +501,7 @@ impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::
     t = *task;
   } else {
     t = forward(*child.future);  // unscheduled: awaited inline, as `await fut` is
-    if (auto name = name_of(child.future->base())) names_.emplace(t->base(), *name);
+    alias(*t, *child.future);
   }
   co_return co_await impl::wait_for(*t, timeout);
 }

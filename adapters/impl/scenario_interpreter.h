@@ -100,6 +100,8 @@ class interpreter {
   /// The task a combinator that takes tasks is given for `a`: the coroutine's own task
   /// (created now), the task itself, or a task forwarding a plain future's outcome.
   impl::task<json> as_task(const awaitable& a);
+  /// Names a task forwarding `f` like `f`, so results show the future asyncio would name.
+  void alias(const impl::task<json>& wrapper, const any_future& f);
   /// `await a`: a future, or a coroutine run inline in the awaiting task.
   impl::task<json> await_awaitable(awaitable a);
   impl::task<json> awaits(awaitable a);
@@ -144,6 +146,9 @@ class interpreter {
   std::map<std::string, int> counters_;
   std::map<std::string, any_future> handles_;
   std::map<const impl::future_base*, std::string> names_;
+  /// Named objects no longer in `named` (renamed, or forwarding wrappers): held until the
+  /// run's objects are released, so no other object reuses an address names_ knows.
+  std::vector<any_future> kept_;
   std::map<std::string, event> events_;
   long budget_ = 100000;
 };
