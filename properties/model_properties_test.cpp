@@ -28,10 +28,9 @@ using json = nlohmann::json;
 namespace gen = rc::gen;
 
 /// Clause ids the model cites that SPEC.md does not define yet. Each is tagged in the
-/// distribution (so it stays visible) instead of failing the property.
-/// TODO(spec): `run.features` (check.cpp: a feature the profile lacks) is being added to
-/// SPEC.md by its owner; drop it from here once it has a heading.
-const std::set<std::string> known_missing_clauses = {"run.features"};
+/// distribution (so it stays visible) instead of failing the property; empty now that
+/// SPEC.md defines run.features (scripts/spec-index fails the build on a new one anyway).
+const std::set<std::string> known_missing_clauses = {};
 
 const std::set<std::string>& spec_clause_ids() {
   static const std::set<std::string> ids =
@@ -114,13 +113,14 @@ AIOCONFORM_PROP(model_properties, simulated_trace_is_accepted, ()) {
     return;
   }
   if (!v.accepted) RC_FAIL("check rejected simulate's own trace: " + v.explanation);
-  // A profile with every feature never answers unsupported.
-  // TODO(model bug: check accepts `end: unsupported, missing: []` for any scenario; see the
-  // DISABLED_ test below): only a non-empty `missing` is asserted here until it is fixed.
-  const model::verdict u =
-      model::check(g.scenario, unsupported_trace(g, {"as_completed_async_for"}), g.profile);
-  RC_ASSERT(!u.accepted);
-  assert_cites_spec_clause(u);
+  // A profile with every feature the scenario uses never answers unsupported, whatever
+  // `missing` lists.
+  for (const std::vector<std::string>& listed :
+       {std::vector<std::string>{}, std::vector<std::string>{"as_completed_async_for"}}) {
+    const model::verdict u = model::check(g.scenario, unsupported_trace(g, listed), g.profile);
+    RC_ASSERT(!u.accepted);
+    assert_cites_spec_clause(u);
+  }
 }
 
 // (b) The oracle can fail: one observable field of an allowed trace changed is rejected,
@@ -211,7 +211,7 @@ AIOCONFORM_PROP(model_properties, simulate_is_deterministic, ()) {
 // empty `missing` as matching a scenario that needs no missing feature, so it accepts an
 // "unsupported" answer from a runtime that supports everything the scenario uses (its own
 // explanation says that run "cannot be unsupported"). Enable once spec/model is fixed.
-TEST(model_properties, DISABLED_unsupported_without_missing_features_is_rejected) {
+TEST(model_properties, unsupported_without_missing_features_is_rejected) {
   const json doc = {{"format", "aioconform.scenario/1"},   {"name", "properties/unsupported-empty"},
                     {"description", "main does nothing."}, {"clauses", json::array()},
                     {"requires", json::array()},           {"main", {{"steps", json::array()}}}};
