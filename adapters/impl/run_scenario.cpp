@@ -43,8 +43,17 @@ json futures_table(const interpreter& in) {
 struct reportable {
   std::string name;
   bool is_task = false;
-  std::exception_ptr exception;
+  std::exception_ptr exception;  ///< a snapshot, unless `live`
   bool log_traceback = false;
+  /// A leftover task at shutdown, still running when listed: its exception is read when a
+  /// report comes. (Snapshots hold no reference, so that releasing the run reports.)
+  std::optional<any_future> live;
+
+  std::exception_ptr current_exception() const noexcept {
+    if (!live) return exception;
+    const impl::future_base* b = live->base();
+    return b->done() && !b->cancelled() ? live->peek_exception() : nullptr;
+  }
 };
 
 std::vector<reportable> reportables(const interpreter& in) {
@@ -52,7 +61,7 @@ std::vector<reportable> reportables(const interpreter& in) {
   for (const auto& [name, f] : in.named) {
     if (!f.base()->done() || f.base()->cancelled()) continue;
     if (std::exception_ptr e = f.peek_exception()) {
-      out.push_back({name, f.is_task(), e, f.peek_log_traceback()});
+      out.push_back({name, f.is_task(), e, f.peek_log_traceback(), std::nullopt});
     }
   }
   return out;
@@ -65,7 +74,7 @@ json report_of(const impl::exception_context& context, const std::vector<reporta
   json r = {{"message", context.message}};
   const bool task_report = context.message.rfind("Task", 0) == 0 || !never_retrieved;
   for (const reportable& c : candidates) {
-    if (c.exception != context.exception || c.is_task != task_report) continue;
+    if (c.current_exception() != context.exception || c.is_task != task_report) continue;
     if (never_retrieved && !c.log_traceback) continue;
     r["future"] = c.name;
     break;
@@ -100,8 +109,12 @@ json run_scenario(const format::scenario& sc) {
   std::vector<reportable> candidates;
   loop.set_exception_handler([&](const impl::exception_context& context) {
     if (now == phase::run) {
-      candidates = reportables(*in);
+      // Shutdown reports come in leftover order, one per leftover task: a task awaiting
+      // another may hold the same exception, so each leftover is named once.
       json r = report_of(context, candidates, false);
+      if (r.contains("future")) {
+        std::erase_if(candidates, [&](const reportable& c) { return c.name == r["future"]; });
+      }
       r["t"] = loop.time();
       r["task"] = loop_task;
       r["ev"] = "report";
@@ -143,6 +156,12 @@ json run_scenario(const format::scenario& sc) {
     (void)main_task->result();  // run_until_complete returns future.result()
   } catch (const impl::error&) {
   }
+  candidates.clear();
+  for (impl::task_link* t : loop.all_tasks()) {
+    if (const any_future* f = in->find(static_cast<impl::task_base*>(t))) {
+      candidates.push_back({*in->name_of(f->base()), true, nullptr, false, *f});
+    }
+  }
   try {
     impl::cancel_all_tasks(loop);  // run.shutdown.cancel-leftover
   } catch (const impl::error&) {
@@ -152,6 +171,7 @@ json run_scenario(const format::scenario& sc) {
     impl::task<json> t = impl::create_task(loop, returns_none());
     if (!run_until_complete(*t.base())) return finish("hang");
   }
+  candidates.clear();
   json out = finish("completed");
   // Collecting the run's objects: run.reports.finalization, task.never-retrieved.
   candidates = reportables(*in);

@@ -67,6 +67,13 @@ std::optional<std::string> interpreter::name_of(const impl::future_base* f) cons
   return it->second;
 }
 
+const any_future* interpreter::find(const impl::future_base* f) const {
+  for (const auto& [name, g] : named) {
+    if (g.base() == f) return &g;
+  }
+  return nullptr;
+}
+
 std::string interpreter::auto_name(const std::string& prefix) {
   return prefix + "#" + std::to_string(++counters_[prefix]);
 }

@@ -75,6 +75,8 @@ class interpreter {
   std::vector<std::pair<std::string, any_future>> named;
   /// The first name of a task or future, or nullopt for one the scenario never named.
   [[nodiscard]] std::optional<std::string> name_of(const impl::future_base* f) const;
+  /// The entry of `named` holding `f`, or null.
+  [[nodiscard]] const any_future* find(const impl::future_base* f) const;
 
   /// The main script's coroutine, bound to handle `main`.
   coroutine_ref main_coroutine();
