@@ -157,6 +157,18 @@ TEST(run_scenario, a_run_that_cannot_go_on_ends_hang_with_main_pending) {
   EXPECT_NO_THROW(format::validate_trace(trace, "inline"));
 }
 
+// Disabled: it crashes (a use-after-free in impl, found by impl_runtime_explore). impl's
+// event_loop::cancel_timer does nothing once the timer is due and queued, where asyncio's
+// TimerHandle.cancel() works until it runs; as_completed's state is then freed before its
+// timeout callback runs. Enable it once impl is fixed; run it under valgrind or ASan.
+TEST(run_scenario, DISABLED_as_completed_timeout_racing_shutdown_is_accepted) {
+  const format::scenario sc = format::load_scenario(
+      fs::path(AIOCONFORM_SOURCE_DIR) /
+      "tests/adapters/impl/scenarios/as-completed-timeout-fires-after-free.json");
+  const nlohmann::json trace = run_scenario(sc);
+  EXPECT_TRUE(model::check(sc, trace, *model::parse_profile("3.13")).accepted);
+}
+
 TEST(run_scenario, runtime_object_selects_profile_3_13) {
   const std::optional<model::profile> p = model::profile_of_runtime(runtime_object());
   ASSERT_TRUE(p.has_value());
