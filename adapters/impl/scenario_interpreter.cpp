@@ -506,6 +506,21 @@ impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::
     t = *child.coroutine->body;
   } else if (const impl::task<json>* task = child.future->task()) {
     t = *task;
+  } else if (timeout && *timeout <= 0) {
+    // wait_for.timeout.zero on a plain future, which impl's wait_for (tasks only) cannot
+    // take: its result if done, else _cancel_and_wait and TimeoutError if it ended cancelled.
+    any_future f = *child.future;
+    if (!f.base()->done()) f.base()->cancel();
+    std::exception_ptr err;
+    json v;
+    try {
+      v = co_await f.await_value();
+    } catch (const impl::error&) {
+      err = std::current_exception();
+    }
+    if (err && f.base()->cancelled()) throw impl::timeout_error();
+    if (err) std::rethrow_exception(err);
+    co_return v;
   } else {
     t = forward(*child.future);  // unscheduled: awaited inline, as `await fut` is
     alias(*t, *child.future);
