@@ -508,7 +508,7 @@ impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::
     t = *task;
   } else if (timeout && *timeout <= 0) {
     // wait_for.timeout.zero on a plain future, which impl's wait_for (tasks only) cannot
-    // take: its result if done, else _cancel_and_wait and TimeoutError if it ended cancelled.
+    // take: its result if done, else _cancel_and_wait, then its result.
     any_future f = *child.future;
     if (!f.base()->done()) f.base()->cancel();
     std::exception_ptr err;
@@ -518,7 +518,9 @@ impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::
     } catch (const impl::error&) {
       err = std::current_exception();
     }
-    if (err && f.base()->cancelled()) throw impl::timeout_error();
+    // `return fut.result()` / `except CancelledError: raise TimeoutError`: a cancelled
+    // gather is not cancelled() but raises CancelledError all the same.
+    if (err && f.base()->done() && impl::is_cancelled_error(err)) throw impl::timeout_error();
     if (err) std::rethrow_exception(err);
     co_return v;
   } else {
