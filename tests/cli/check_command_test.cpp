@@ -1,0 +1,115 @@
+// End-to-end: `aioconform check` on the Python adapter running on the system's python3,
+// plain and with a semantic mutant of asyncio applied (tests/mutants/): the plain runtime
+// conforms on a fixed seed, the mutant is caught, shrunk, saved, and replayed by the
+// printed command.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "adapters/command_line.h"
+#include "adapters/subprocess.h"
+#include "tests/fakes/fakes.h"
+
+namespace aioconform::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using aioconform::testing::temp_directory;
+
+struct outcome {
+  int code = -1;
+  std::string out;
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::string runtime_command(const std::string& mutant) {
+  const fs::path source(AIOCONFORM_SOURCE_DIR);
+  const std::string adapter = (source / "adapters/python/aioconform_adapter.py").string();
+  if (mutant.empty()) return adapters::join_command_line({AIOCONFORM_TEST_PYTHON, adapter});
+  return adapters::join_command_line(
+      {AIOCONFORM_TEST_PYTHON, (source / "tests/mutants/run_mutant.py").string(), mutant, adapter});
+}
+
+class check_command : public ::testing::Test {
+ protected:
+  outcome run(std::vector<std::string> args) {
+    std::vector<std::string> argv = {(fs::path(AIOCONFORM_BINARY_DIR) / "aioconform").string(),
+                                     "check",
+                                     "--findings",
+                                     (dir / "findings").string(),
+                                     "--golden",
+                                     (fs::path(AIOCONFORM_SOURCE_DIR) / "golden").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    adapters::subprocess child({.argv = argv});
+    child.close_stdin();
+    outcome result;
+    for (;;) {
+      const auto read = child.read_line(60s);
+      if (read.status != adapters::subprocess::read_status::line) {
+        result.out += read.line;
+        break;
+      }
+      result.out += read.line + "\n";
+    }
+    const auto status = child.wait_exit(60s);
+    result.code = status && !status->signaled ? status->code : -1;
+    result.out += child.stderr_tail(1s);
+    return result;
+  }
+  temp_directory dir;
+};
+
+TEST_F(check_command, an_unmutated_runtime_conforms) {
+  const auto result = run({"--runtime-cmd", runtime_command(""), "--cases", "40", "--seed", "1"});
+  EXPECT_EQ(result.code, 0) << result.out;
+  EXPECT_TRUE(std::regex_search(result.out, std::regex(R"(custom +3\.\d+ +40 +40 +0 +0 +0)")))
+      << result.out;
+  EXPECT_FALSE(fs::exists(dir / "findings")) << result.out;
+}
+
+TEST_F(check_command, a_mutant_is_caught_shrunk_saved_and_replayed) {
+  const auto result =
+      run({"--runtime-cmd", runtime_command("sleep_wakes_early"), "--cases", "40", "--seed", "1"});
+  EXPECT_EQ(result.code, 1) << result.out;
+  EXPECT_TRUE(contains(result.out, "NONCONFORMANCE case ")) << result.out;
+  EXPECT_TRUE(contains(result.out, "[loop.timer.never-early]")) << result.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(result.out, m, std::regex(R"(--seed 1 --case (\d+))")))
+      << result.out;
+  const std::string first_case = m[1];
+  const fs::path saved = dir / "findings/custom" / ("case-" + first_case);
+  for (const char* file : {"scenario.json", "trace.json", "model-trace.json", "verdict.txt"}) {
+    EXPECT_TRUE(fs::exists(saved / file)) << saved / file;
+  }
+  // The printed case replays alone, and a second finding never overwrites the first.
+  const auto again = run(
+      {"--runtime-cmd", runtime_command("sleep_wakes_early"), "--seed", "1", "--case", first_case});
+  EXPECT_EQ(again.code, 1) << again.out;
+  EXPECT_TRUE(fs::exists(fs::path(saved.string() + ".2") / "verdict.txt")) << again.out;
+}
+
+TEST_F(check_command, shards_split_the_cases) {
+  const auto one =
+      run({"--runtime-cmd", runtime_command(""), "--cases", "10", "--seed", "3", "--shard", "1/2"});
+  const auto two =
+      run({"--runtime-cmd", runtime_command(""), "--cases", "10", "--seed", "3", "--shard", "2/2"});
+  EXPECT_EQ(one.code, 0) << one.out;
+  EXPECT_EQ(two.code, 0) << two.out;
+  EXPECT_TRUE(std::regex_search(one.out, std::regex(R"(custom +3\.\d+ +5 +5 )"))) << one.out;
+  EXPECT_TRUE(std::regex_search(two.out, std::regex(R"(custom +3\.\d+ +5 +5 )"))) << two.out;
+  const auto bad = run({"--runtime-cmd", runtime_command(""), "--shard", "3/2"});
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_TRUE(contains(bad.out, "--shard: expected K/N")) << bad.out;
+}
+
+}  // namespace
+}  // namespace aioconform::cli
