@@ -21,6 +21,7 @@
 #include "adapters/adapter_session.h"
 #include "adapters/command_line.h"
 #include "adapters/runtime_config.h"
+#include "cli/check_report.h"
 #include "cli/cli_error.h"
 #include "cli/command.h"
 #include "cli/corpus_options.h"
@@ -59,6 +60,8 @@ struct check_options {
   std::optional<std::string> golden;
   std::optional<std::string> deviations;
   std::size_t max_shrinks = 300;
+  std::optional<std::string> report_json;
+  std::optional<std::string> junit;
 };
 
 adapters::runtime_spec chosen_runtime(const check_options& options) {
@@ -156,7 +159,10 @@ exit_code run_check(const check_options& options, const cli_context& context) {
   const auto started = std::chrono::steady_clock::now();
   std::mutex lock;
   tally counts;
-  std::vector<std::string> reports;
+  check_report report_data;
+  report_data.runtime = runtime.name;
+  report_data.profile = profile->name();
+  report_data.seed = seed;
   parallel_for(jobs, jobs, [&](std::size_t job) {
     adapters::adapter_session& session = *sessions[job];
     for (std::size_t k = job; k < indices.size(); k += jobs) {
@@ -189,6 +195,14 @@ exit_code run_check(const check_options& options, const cli_context& context) {
       };
       conformance::judged_case judged = judge(c);
       const std::string reproduce = fmt::format("{} --case {}", base_command, index);
+      std::set<std::string> involved;  // the clauses of the model's transitions for this case
+      try {
+        for (std::string& clause : model::simulate(c.scenario, *profile).clauses) {
+          involved.insert(std::move(clause));
+        }
+      } catch (const model::scenario_error&) {
+      }
+      std::optional<check_report::item> item;
       std::string report;
       if (judged.outcome == conformance::case_outcome::nonconformance) {
         conformance::shrunk_case small =
@@ -196,6 +210,8 @@ exit_code run_check(const check_options& options, const cli_context& context) {
         const auto folder = conformance::write_finding(options.findings, runtime.name,
                                                        "case-" + std::to_string(index), small.value,
                                                        small.judged, *profile, reproduce);
+        item = check_report::item{index, small.judged.verdict.clause,
+                                  small.judged.verdict.explanation, folder.string(), reproduce};
         report = fmt::format(
             "NONCONFORMANCE case {} (shrunk in {} step{}, {} run{}): {}\n  saved: {}\n  "
             "reproduce: {}",
@@ -205,9 +221,23 @@ exit_code run_check(const check_options& options, const cli_context& context) {
       } else if (judged.outcome == conformance::case_outcome::runtime_failure) {
         report = fmt::format("RUNTIME FAILURE case {}: {}\n  reproduce: {}", index, judged.message,
                              reproduce);
+        item = check_report::item{index, "", judged.message, "", reproduce};
       }
       std::lock_guard guard(lock);
       ++counts.run;
+      for (const std::string& clause : involved) {
+        auto& n = report_data.clauses[clause];
+        ++n.cases;
+        if (judged.outcome == conformance::case_outcome::conforms) ++n.passes;
+      }
+      if (judged.outcome == conformance::case_outcome::nonconformance) {
+        ++report_data.clauses[item->clause].findings;
+        report_data.finding_items.push_back(*item);
+      } else if (judged.outcome == conformance::case_outcome::known_deviation) {
+        ++report_data.clauses[judged.verdict.clause].deviations;
+      } else if (judged.outcome == conformance::case_outcome::runtime_failure) {
+        report_data.failure_items.push_back(*item);
+      }
       switch (judged.outcome) {
         case conformance::case_outcome::conforms:
           ++counts.conforms;
@@ -225,7 +255,6 @@ exit_code run_check(const check_options& options, const cli_context& context) {
       if (!report.empty()) {
         fmt::print("{}\n", report);
         std::fflush(stdout);
-        reports.push_back(std::move(report));
       }
     }
   });
@@ -246,6 +275,14 @@ exit_code run_check(const check_options& options, const cli_context& context) {
     }
   }
 
+  report_data.cases = counts.run;
+  report_data.conforms = counts.conforms;
+  report_data.deviations = counts.deviations;
+  report_data.findings = counts.findings;
+  report_data.failures = counts.failures;
+  fmt::print("\n{}", report_data.clause_table());
+  if (options.report_json) report_data.write_json(*options.report_json);
+  if (options.junit) report_data.write_junit(*options.junit);
   text_table table({"runtime", "profile", "cases", "conform", "known deviations", "findings",
                     "runtime failures"});
   table.add_row({runtime.name, profile->name(), std::to_string(counts.run),
@@ -300,6 +337,10 @@ command add_check_command(CLI::App& parent, const cli_context& context) {
   add_golden_option(*app, options->golden);
   app->add_option("--deviations", options->deviations,
                   "Known-deviation list (default: spec/deviations.json)");
+  app->add_option("--report-json", options->report_json,
+                  "Also write the results, per clause, as JSON to this file");
+  app->add_option("--junit", options->junit,
+                  "Also write JUnit XML to this file (one test case per clause)");
   app->add_option("--max-shrinks", options->max_shrinks,
                   "At most this many runs to shrink one finding")
       ->capture_default_str();
