@@ -82,6 +82,21 @@ std::shared_ptr<iterator_state> start(interpreter& in, const std::vector<awaitab
   for (const awaitable& a : children)
     wrapped.push_back(in.ensure_future(a));  // as_completed.coroutines
   it->todo = as_python_set(w, wrapped);      // as_completed.duplicates
+  // Children done at the call report in set order, which is open (as_completed.order); the
+  // order of the others' callbacks does not show.
+  std::vector<fid> done_now;
+  for (fid f : it->todo) {
+    if (w.done(f)) done_now.push_back(f);
+  }
+  if (done_now.size() > 1) {
+    done_now = w.set_order(done_now);
+    std::vector<fid> rest;
+    for (fid f : it->todo) {
+      if (!w.done(f)) rest.push_back(f);
+    }
+    it->todo = done_now;
+    it->todo.insert(it->todo.end(), rest.begin(), rest.end());
+  }
   std::weak_ptr<iterator_state> weak = it;
   for (fid f : it->todo) {
     it->callbacks.emplace_back(f, w.add_done_callback(f, [&w, weak](fid done) {

@@ -21,7 +21,9 @@ struct group_state {
 
 void abort_group(world& w, group_state& g) {
   g.aborting = true;
-  for (fid t : as_python_set(w, g.tasks)) {
+  // The cancel order follows the group's set of tasks: any order
+  // (taskgroup.failure-cancels-siblings).
+  for (fid t : w.set_order(as_python_set(w, g.tasks))) {
     if (!w.done(t)) w.cancel(t, std::nullopt, "taskgroup.failure-cancels-siblings");
   }
 }

@@ -247,7 +247,20 @@ void world::eager_start(fid t) {
   if (!done(t)) at(t).task->registered = true;
 }
 
-std::vector<fid> world::all_tasks() const {
+std::vector<fid> world::set_order(std::vector<fid> fs) {
+  std::vector<fid> out;
+  while (fs.size() > 1) {
+    std::vector<std::string> owners;
+    for (fid f : fs) owners.push_back(at(f).name);
+    const std::size_t pick = choices_.choose(fs.size(), owners);
+    out.push_back(fs[pick]);
+    fs.erase(fs.begin() + static_cast<std::ptrdiff_t>(pick));
+  }
+  out.insert(out.end(), fs.begin(), fs.end());
+  return out;
+}
+
+std::vector<fid> world::all_tasks() {
   std::vector<std::uint64_t> hashes;
   std::vector<fid> ids;
   for (fid f = 0; f < futures_.size(); ++f) {
@@ -259,7 +272,7 @@ std::vector<fid> world::all_tasks() const {
   }
   std::vector<fid> out;
   for (std::size_t i : python_set_order(hashes)) out.push_back(ids[i]);
-  return out;
+  return set_order(std::move(out));  // run.shutdown.cancel-leftover: the order is open
 }
 
 bool world::task_cancel(fid t, std::optional<std::string> msg, std::string_view clause) {

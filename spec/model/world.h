@@ -159,7 +159,12 @@ class world {
   /// `bind` runs once the task exists, before an eager task's first step.
   fid create_task(proc coro, std::string name, const std::function<void(fid)>& bind = {});
   [[nodiscard]] std::optional<fid> current_task() const { return current_; }
-  [[nodiscard]] std::vector<fid> all_tasks() const;
+  /// asyncio.all_tasks(): the pending tasks, in an allowed set order (see set_order).
+  [[nodiscard]] std::vector<fid> all_tasks();
+  /// A set's iteration order where it shows: CPython's order of `fs` is given; any order
+  /// is allowed (sets are unordered; PyPy's keep insertion order), so the model asks the
+  /// chooser, alternative 0 being CPython's.
+  std::vector<fid> set_order(std::vector<fid> fs);
   int uncancel(fid t);
   [[nodiscard]] int cancelling(fid t) const { return at(t).task->num_cancels_requested; }
   /// The clause of the cancel request a task's cancellation answers ("task.cancelled.state"
