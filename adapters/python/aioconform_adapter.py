@@ -1045,9 +1045,11 @@ class Run(object):
                     gc.collect()
             else:
                 # Collections are expensive here (PyPy): collect until every expected
-                # report has been made (at most 3 times, as above).
+                # report has been made. PyPy can need more than 3 passes (a task whose
+                # exception's traceback reaches another's frame is finalized a pass
+                # later), so allow up to 10; the loop ends as soon as all are in.
                 self.a.uncollected += 1
-                for _ in range(3):
+                for _ in range(10):
                     if len(self.reports) >= pending:
                         break
                     gc.collect()
