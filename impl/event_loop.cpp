@@ -48,9 +48,9 @@ event_loop::~event_loop() {
   // Unrun callbacks and timers drop their references; tasks still registered are pending
   // and held by the loop: their frames are destroyed with them (see task_base).
   while (!ready_.empty()) {
-    callback cb = ready_.front();
+    ready_entry e = ready_.front();
     ready_.pop_front();
-    discard(cb);
+    discard(e.cb);
   }
   for (const timer& t : timers_) discard(t.cb);
   timers_.clear();
@@ -71,7 +71,7 @@ loop_time event_loop::time() const {
 }
 
 void event_loop::call_soon(callback cb) {
-  ready_.push_back(cb);
+  ready_.push_back(ready_entry{cb, 0});
 }
 
 void event_loop::call_soon(std::function<void()> fn) {
@@ -82,7 +82,7 @@ timer_id event_loop::call_at(loop_time deadline, callback cb) {
   timer_id id = next_timer_++;
   timers_.push_back(timer{deadline, id, cb});
   std::push_heap(timers_.begin(), timers_.end(), timer_later{});
-  ++live_timers_;
+  scheduled_timers_.insert(id);
   return id;
 }
 
@@ -99,8 +99,9 @@ timer_id event_loop::call_later(loop_time delay, std::function<void()> fn) {
 }
 
 void event_loop::cancel_timer(timer_id id) {
-  if (id == 0 || id >= next_timer_) return;
-  if (cancelled_timers_.insert(id).second) --live_timers_;
+  // A due timer waits in the ready queue and can still be cancelled: its callback's owner
+  // may be gone by the time it would run (as_completed's state, a sleep's awaiter).
+  if (scheduled_timers_.erase(id) == 0) due_timers_.erase(id);
 }
 
 void event_loop::discard(const callback& cb) noexcept {
@@ -115,8 +116,7 @@ void event_loop::pop_timer() {
 
 bool event_loop::run_once() {
   // Cancelled timers at the top of the heap are dropped first.
-  while (!timers_.empty() && cancelled_timers_.count(timers_.front().seq)) {
-    cancelled_timers_.erase(timers_.front().seq);
+  while (!timers_.empty() && !scheduled_timers_.count(timers_.front().seq)) {
     discard(timers_.front().cb);
     pop_timer();
   }
@@ -133,18 +133,23 @@ bool event_loop::run_once() {
   while (!timers_.empty() && timers_.front().deadline <= now) {
     timer t = timers_.front();
     pop_timer();
-    if (cancelled_timers_.erase(t.seq)) {
+    if (scheduled_timers_.erase(t.seq) == 0) {
       discard(t.cb);
       continue;
     }
-    --live_timers_;
-    ready_.push_back(t.cb);  // loop.timer.after-ready
+    due_timers_.insert(t.seq);
+    ready_.push_back(ready_entry{t.cb, t.seq});  // loop.timer.after-ready
   }
   running_scope scope(this);
   // Only the callbacks ready now run in this iteration (loop.call_soon.next-iteration).
   for (std::size_t n = ready_.size(); n > 0; --n) {
-    callback cb = ready_.front();
+    ready_entry e = ready_.front();
     ready_.pop_front();
+    const callback& cb = e.cb;
+    if (e.timer != 0 && due_timers_.erase(e.timer) == 0) {
+      discard(cb);  // cancelled after it became due
+      continue;
+    }
     struct release_guard {
       future_base* fut;
       ~release_guard() {

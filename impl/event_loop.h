@@ -90,8 +90,9 @@ class event_loop {
   /// call_at(time() + delay, ...).
   timer_id call_later(loop_time delay, callback cb);
   timer_id call_later(loop_time delay, std::function<void()> fn);
-  /// Cancels a timer. Precondition: it has not fired yet (callers know: the timer's
-  /// callback leaves a trace), so this costs O(1).
+  /// Cancels a timer, as TimerHandle.cancel() does: its callback will not run, even when
+  /// the timer is already due and waiting in the ready queue (base_events.py _run_once
+  /// skips cancelled handles). Cancelling a timer that already ran, or twice, does nothing.
   void cancel_timer(timer_id id);
 
   /// Runs one iteration (BaseEventLoop._run_once): if nothing is ready, advances the clock
@@ -110,8 +111,8 @@ class event_loop {
   /// Replaces the exception handler; reports of never-retrieved exceptions go to it.
   void set_exception_handler(std::function<void(const exception_context&)> handler);
 
-  /// Number of timers scheduled and not cancelled or fired.
-  std::size_t pending_timers() const noexcept { return live_timers_; }
+  /// Number of timers scheduled and not cancelled or due yet.
+  std::size_t pending_timers() const noexcept { return scheduled_timers_.size(); }
   /// Number of callbacks in the ready queue.
   std::size_t ready_callbacks() const noexcept { return ready_.size(); }
 
@@ -133,16 +134,24 @@ class event_loop {
     }
   };
 
+  /// A ready-queue entry; `timer` is the id of the due timer it came from, 0 for call_soon.
+  struct ready_entry {
+    callback cb;
+    timer_id timer;
+  };
+
   static void discard(const callback& cb) noexcept;
   void pop_timer();
 
   clock_kind clock_;
   loop_time virtual_now_ = 0;
   std::chrono::steady_clock::time_point epoch_;
-  std::deque<callback> ready_;
+  std::deque<ready_entry> ready_;
   std::vector<timer> timers_;  // a binary heap under timer_later
-  std::unordered_set<timer_id> cancelled_timers_;
-  std::size_t live_timers_ = 0;
+  // Cancellation is lazy: a cancelled timer leaves its entry in `timers_` or `ready_`, and
+  // only its id leaves these sets; an entry whose id is in neither is discarded unrun.
+  std::unordered_set<timer_id> scheduled_timers_;  // in `timers_`, not cancelled
+  std::unordered_set<timer_id> due_timers_;        // in `ready_`, not cancelled
   timer_id next_timer_ = 1;
   task_link tasks_;  // sentinel of the circular task list
   std::function<void(const exception_context&)> exception_handler_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,53 @@ TEST(event_loop, cancelled_timer_does_not_run) {
   }
   EXPECT_FALSE(ran);
   EXPECT_EQ(loop.time(), 3);
+}
+
+TEST(event_loop, a_due_timer_cancelled_before_it_runs_does_not_run) {
+  // Both timers are due at 2 and join the ready queue together; the first cancels the
+  // second before it runs, as as_completed's completion callback cancels its timeout.
+  event_loop loop;
+  bool ran = false;
+  timer_id second = 0;
+  loop.call_later(2, [&] { loop.cancel_timer(second); });
+  second = loop.call_later(2, [&] { ran = true; });
+  while (loop.run_once()) {
+  }
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(loop.pending_timers(), 0u);
+}
+
+TEST(event_loop, a_due_timer_cancelled_by_a_callback_queued_before_it_does_not_run) {
+  event_loop loop;
+  bool ran = false;
+  timer_id id = loop.call_later(0, [&] { ran = true; });
+  loop.call_soon([&] { loop.cancel_timer(id); });
+  loop.run_once();
+  EXPECT_FALSE(ran);
+}
+
+TEST(event_loop, cancelling_a_timer_that_ran_does_nothing) {
+  event_loop loop;
+  int runs = 0;
+  timer_id id = loop.call_later(1, [&] { ++runs; });
+  loop.call_later(2, [&] { ++runs; });
+  loop.run_once();
+  EXPECT_EQ(runs, 1);
+  loop.cancel_timer(id);
+  loop.cancel_timer(id);
+  EXPECT_EQ(loop.pending_timers(), 1u);
+  while (loop.run_once()) {
+  }
+  EXPECT_EQ(runs, 2);
+}
+
+TEST(event_loop, a_cancelled_due_timer_drops_its_callback) {
+  event_loop loop;
+  auto shared = std::make_shared<int>(1);
+  timer_id id = loop.call_later(0, [shared] {});
+  loop.call_soon([&] { loop.cancel_timer(id); });
+  loop.run_once();
+  EXPECT_EQ(shared.use_count(), 1);
 }
 
 TEST(event_loop, run_once_reports_hang_when_nothing_can_run) {
