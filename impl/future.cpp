@@ -1,6 +1,7 @@
 #include "impl/future.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace aioconform::impl {
 
@@ -26,8 +27,10 @@ void future_base::set_exception(std::exception_ptr e) {
   mark_done(state::finished);
 }
 
-std::exception_ptr future_base::make_cancelled_error() const {
-  if (exception_) return exception_;
+std::exception_ptr future_base::make_cancelled_error() {
+  // 3.11+ futures.py _make_cancelled_error returns _cancelled_exc and clears it, so only
+  // the first retrieval sees it; later ones get a new error with the cancel message.
+  if (exception_) return std::exchange(exception_, nullptr);
   return std::make_exception_ptr(cancelled_error(cancel_message()));
 }
 

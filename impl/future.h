@@ -28,7 +28,8 @@ using done_fn = void (*)(void* ctx, future_base* fut);
 /// Invariant: `pending` until exactly one of set_result/set_exception/cancel succeeds;
 /// then done callbacks were scheduled once, in registration order (loop.future.callbacks),
 /// and later add_done_callback calls schedule at once. `exception_` holds the exception
-/// when finished with one, and (if any) the saved CancelledError when cancelled.
+/// when finished with one, and (if any) the saved CancelledError when cancelled, until
+/// its first retrieval.
 /// Objects are reference-counted; the last release() of a future whose exception nobody
 /// retrieved reports "<kind> exception was never retrieved" (task.never-retrieved).
 class future_base {
@@ -61,10 +62,11 @@ class future_base {
   /// Future.set_exception. Throws invalid_state_error if done.
   void set_exception(std::exception_ptr e);
 
-  /// The CancelledError awaiters of a cancelled future see: the one that left a task's
-  /// coroutine if any (3.11+, task.cancel.message.awaiter), else a new one with the
-  /// cancel message.
-  std::exception_ptr make_cancelled_error() const;
+  /// The CancelledError a retrieval of a cancelled future sees (awaiting it, result(),
+  /// exception()): the first gets the one that left a task's coroutine if any (3.11+,
+  /// task.cancel.message.awaiter) and uses it up; the others get a new one with the
+  /// cancel message ("" for such a task).
+  std::exception_ptr make_cancelled_error();
   /// The message given to the cancel() that cancelled this future ("" for a task whose
   /// coroutine let a CancelledError out, as in CPython).
   const std::string& cancel_message() const noexcept;

@@ -107,6 +107,57 @@ TEST(task, cancellation_is_delivered_at_next_resumption_with_message) {
   }
 }
 
+std::string cancel_message_of_result(task<int>& t) {
+  try {
+    t.result();
+  } catch (const cancelled_error& e) {
+    return e.message();
+  }
+  return "no CancelledError";
+}
+
+// 3.11+ futures.py _make_cancelled_error hands out the CancelledError that left the
+// coroutine once, then makes new ones from _cancel_message, which super().cancel() left
+// None: CPython 3.13 prints 'stop' then ''.
+TEST(task, only_the_first_retrieval_sees_the_error_that_left_the_coroutine) {
+  event_loop loop;
+  log_t log;
+  task<int> t = create_task(loop, on_cancel(&loop, &log, 10, "reraise"));
+  create_task(loop, canceller(&loop, t, 4, "stop"));
+  loop.run_until_complete(*t.base());
+  EXPECT_EQ(cancel_message_of_result(t), "stop");
+  EXPECT_EQ(cancel_message_of_result(t), "");
+  EXPECT_THROW((void)t.exception(), cancelled_error);
+}
+
+task<int> raises_cancelled_error(std::string msg) {
+  co_await sleep(1);
+  throw cancelled_error(std::move(msg));
+}
+
+TEST(task, a_coroutine_raising_cancelled_error_gives_its_message_once) {
+  event_loop loop;
+  task<int> t = create_task(loop, raises_cancelled_error("self-cancelled"));
+  loop.run_until_complete(*t.base());
+  EXPECT_TRUE(t.cancelled());
+  EXPECT_EQ(cancel_message_of_result(t), "self-cancelled");
+  EXPECT_EQ(cancel_message_of_result(t), "");
+}
+
+TEST(task, a_future_cancelled_with_a_message_gives_it_every_time) {
+  event_loop loop;
+  future<int> f(loop);
+  f.cancel("m");
+  for (int i = 0; i < 2; ++i) {
+    try {
+      f.result();
+      FAIL();
+    } catch (const cancelled_error& e) {
+      EXPECT_EQ(e.message(), "m");
+    }
+  }
+}
+
 task<void> awaits_future(log_t* log, future<int> f) {
   try {
     co_await f;
