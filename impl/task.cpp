@@ -150,6 +150,24 @@ void task_base::finish_inline() noexcept {
   }
 }
 
+namespace {
+
+// runners.py waits with gather(*to_cancel, return_exceptions=True): its outer future is
+// done once the last child's done callback ran, and the loop stops an iteration after that
+// (run.shutdown.waits-for-leftover). Waiting for each task in turn stops earlier and lets
+// fewer callbacks run, so this counts done callbacks as gather's _done_callback does.
+struct shutdown_gather {
+  std::size_t left;
+  future<void> outer;
+
+  static void on_child_done(void* ctx, future_base*) {
+    auto* g = static_cast<shutdown_gather*>(ctx);
+    if (--g->left == 0) g->outer.set_result();
+  }
+};
+
+}  // namespace
+
 void cancel_all_tasks(event_loop& loop) {
   std::vector<task_base*> leftovers;
   for (task_link* l : loop.all_tasks()) {
@@ -163,9 +181,16 @@ void cancel_all_tasks(event_loop& loop) {
       for (task_base* t : tasks) t->release();
     }
   } guard{leftovers};
+  if (leftovers.empty()) return;
   for (task_base* t : leftovers) t->cancel();
-  for (task_base* t : leftovers) {
-    if (!t->done()) loop.run_until_complete(*t);
+  shutdown_gather all{leftovers.size(), future<void>(loop)};
+  for (task_base* t : leftovers) t->add_done_callback(&shutdown_gather::on_child_done, &all);
+  try {
+    loop.run_until_complete(*all.outer.base());
+  } catch (...) {
+    // The loop hung: tasks still pending must not call back into this frame later.
+    for (task_base* t : leftovers) t->remove_done_callback(&shutdown_gather::on_child_done, &all);
+    throw;
   }
   for (task_base* t : leftovers) {
     if (t->cancelled()) continue;

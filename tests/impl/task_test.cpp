@@ -442,6 +442,38 @@ TEST(run, returns_main_result_after_cancelling_leftovers) {
   EXPECT_TRUE(loop.all_tasks().empty());
 }
 
+task<void> two_steps(log_t* log) {
+  log->push_back("late step 1");
+  co_await sleep(0);
+  log->push_back("late step 2");
+}
+
+task<void> spawns_when_cancelled(event_loop* loop, log_t* log) {
+  try {
+    co_await sleep(10);
+  } catch (const cancelled_error&) {
+    create_task(*loop, two_steps(log));
+    throw;
+  }
+}
+
+task<int> main_leaving_a_spawner(event_loop* loop, log_t* log) {
+  create_task(*loop, spawns_when_cancelled(loop, log));
+  co_await sleep(0);
+  co_return 0;
+}
+
+// runners.py _cancel_all_tasks waits with gather(*to_cancel): the loop stops an iteration
+// after the last leftover's done callback, so a task created during the shutdown gets a
+// second step (CPython 3.13 prints both lines). Waiting for the leftover itself stopped
+// one iteration earlier.
+TEST(run, shutdown_waits_for_leftovers_as_gather_does) {
+  event_loop loop;
+  log_t log;
+  EXPECT_EQ(run(loop, main_leaving_a_spawner(&loop, &log)), 0);
+  EXPECT_EQ(log, (log_t{"late step 1", "late step 2"}));
+}
+
 task<int> main_raises() {
   co_await sleep(1);
   throw error("RuntimeError", "main failed");
