@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -28,6 +29,7 @@
 #include "cli/golden_store.h"
 #include "cli/known_deviations.h"
 #include "cli/parallel_for.h"
+#include "cli/profile_option.h"
 #include "cli/runtime_catalog.h"
 #include "cli/text_table.h"
 #include "cli/timeout_option.h"
@@ -111,9 +113,11 @@ exit_code run_check(const check_options& options, const cli_context& context) {
       options.shard ? parse_shard(*options.shard) : std::pair<std::uint64_t, std::uint64_t>{0, 1};
   const golden_store store(options.golden ? std::filesystem::path(*options.golden)
                                           : default_golden_dir());
-  const known_deviations known = load_known_deviations(
-      options.deviations ? std::filesystem::path(*options.deviations)
-                         : store.root().parent_path() / "spec" / "deviations.json");
+  const std::optional<model::profile> forced =
+      options.profile ? std::optional(profile_option(*options.profile)) : std::nullopt;
+  const known_deviations known =
+      load_known_deviations(options.deviations ? std::filesystem::path(*options.deviations)
+                                               : default_deviations_path(store.root()));
 
   // One session per job; the first tells us who the runtime is.
   const std::size_t jobs = std::max<std::size_t>(1, options.jobs);
@@ -123,14 +127,12 @@ exit_code run_check(const check_options& options, const cli_context& context) {
         std::make_unique<adapters::adapter_session>(runtime, session_options_for(options.timeout)));
   }
   const adapters::adapter_hello& hello = sessions[0]->start();
-  std::optional<model::profile> profile = options.profile
-                                              ? model::parse_profile(*options.profile)
-                                              : model::profile_of_runtime(hello.runtime);
+  const std::optional<model::profile> profile =
+      forced ? forced : model::profile_of_runtime(hello.runtime);
   if (!profile) {
-    throw cli_error(options.profile ? "--profile: unknown profile '" + *options.profile + "'"
-                                    : "runtime " + runtime.name + " reports version " +
-                                          hello.runtime.value("version", "?") +
-                                          ", which has no version profile; pass --profile");
+    throw cli_error("runtime " + runtime.name + " reports version " +
+                    hello.runtime.value("version", "?") +
+                    ", which has no version profile; pass --profile");
   }
   std::set<std::string> deviation_clauses;
   for (const known_deviation& d : known.entries) {
@@ -175,33 +177,28 @@ exit_code run_check(const check_options& options, const cli_context& context) {
       rc::Shrinkable<conformance::live_case> shrinkable =
           conformance::make_case(seed, index, *profile);
       const conformance::live_case c = shrinkable.value();
-      if (options.clauses) {
-        // Only cases whose model run passes a transition of a matching clause.
-        bool relevant = false;
-        try {
-          for (const std::string& clause : model::simulate(c.scenario, *profile).clauses) {
-            relevant = relevant || matches_glob(*options.clauses, clause);
-          }
-        } catch (const model::scenario_error&) {
-        }
-        if (!relevant) {
-          std::lock_guard guard(lock);
-          ++counts.skipped;
-          continue;
-        }
-      }
-      auto judge = [&](const conformance::live_case& x) {
-        return conformance::judge_live(session, x, *profile, deviation_clauses);
-      };
-      conformance::judged_case judged = judge(c);
-      const std::string reproduce = fmt::format("{} --case {}", base_command, index);
-      std::set<std::string> involved;  // the clauses of the model's transitions for this case
+      // The clauses of the model's transitions for this case: the --clauses filter and the
+      // per-clause summary both read them.
+      std::set<std::string> involved;
       try {
         for (std::string& clause : model::simulate(c.scenario, *profile).clauses) {
           involved.insert(std::move(clause));
         }
       } catch (const model::scenario_error&) {
       }
+      if (options.clauses &&
+          std::none_of(involved.begin(), involved.end(), [&](const std::string& clause) {
+            return matches_glob(*options.clauses, clause);
+          })) {
+        std::lock_guard guard(lock);
+        ++counts.skipped;
+        continue;
+      }
+      auto judge = [&](const conformance::live_case& x) {
+        return conformance::judge_live(session, x, *profile, deviation_clauses);
+      };
+      conformance::judged_case judged = judge(c);
+      const std::string reproduce = fmt::format("{} --case {}", base_command, index);
       std::optional<check_report::item> item;
       std::string report;
       if (judged.outcome == conformance::case_outcome::nonconformance) {

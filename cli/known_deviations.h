@@ -24,6 +24,12 @@ struct known_deviations {
                                             std::string_view scenario) const;
 };
 
+/// Where the list lives for a golden directory: spec/deviations.json beside it.
+[[nodiscard]] inline std::filesystem::path default_deviations_path(
+    const std::filesystem::path& golden_root) {
+  return golden_root.parent_path() / "spec" / "deviations.json";
+}
+
 /// Loads `aioconform.deviations/1`; a missing file is an empty list. Throws
 /// format::format_error (file, JSON path, reason) on a malformed one.
 [[nodiscard]] known_deviations load_known_deviations(const std::filesystem::path& path);

@@ -10,6 +10,7 @@
 #include "cli/cli_error.h"
 #include "cli/command.h"
 #include "cli/golden_store.h"
+#include "cli/profile_option.h"
 #include "format/canonical_json.h"
 #include "format/scenario_codec.h"
 #include "spec/model/profile.h"
@@ -34,11 +35,7 @@ format::scenario load(const std::string& scenario) {
 }
 
 exit_code run_simulate(const simulate_options& options) {
-  std::optional<model::profile> p = model::parse_profile(options.profile);
-  if (!p) {
-    throw cli_error("--profile: unknown profile '" + options.profile +
-                    "' (3.8 ... 3.13, 3.12-eager, 3.13-eager)");
-  }
+  const std::optional<model::profile> p = profile_option(options.profile);
   format::scenario sc = load(options.scenario);
   try {
     if (options.all) {

@@ -16,6 +16,7 @@
 #include "cli/corpus_options.h"
 #include "cli/golden_store.h"
 #include "cli/known_deviations.h"
+#include "cli/profile_option.h"
 #include "cli/text_table.h"
 #include "format/format_error.h"
 #include "format/json_file.h"
@@ -77,17 +78,11 @@ exit_code verify_files(const verify_options& options, const golden_store& store,
 exit_code run_verify(const verify_options& options, const cli_context& context) {
   golden_store store(options.golden ? std::filesystem::path(*options.golden)
                                     : default_golden_dir());
-  known_deviations known = load_known_deviations(
-      options.deviations ? std::filesystem::path(*options.deviations)
-                         : store.root().parent_path() / "spec" / "deviations.json");
+  known_deviations known =
+      load_known_deviations(options.deviations ? std::filesystem::path(*options.deviations)
+                                               : default_deviations_path(store.root()));
   std::optional<model::profile> forced;
-  if (options.profile) {
-    forced = model::parse_profile(*options.profile);
-    if (!forced) {
-      throw cli_error("--profile: unknown profile '" + *options.profile +
-                      "' (3.8 ... 3.13, 3.12-eager, 3.13-eager)");
-    }
-  }
+  if (options.profile) forced = profile_option(*options.profile);
   if (!options.trace_files.empty()) return verify_files(options, store, forced);
   std::vector<std::string> runtimes = options.runtimes;
   if (runtimes.empty()) runtimes = store.trace_runtimes();

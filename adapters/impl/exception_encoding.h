@@ -19,7 +19,4 @@ namespace aioconform::impl_runtime {
 /// CancelledError, else {"exception": encode_exception(e)}.
 [[nodiscard]] nlohmann::json exception_outcome(const std::exception_ptr& e);
 
-/// Python's repr() of a str: the message of KeyError(k), since str(KeyError('x')) == "'x'".
-[[nodiscard]] std::string python_repr(const std::string& s);
-
 }  // namespace aioconform::impl_runtime

@@ -6,6 +6,7 @@
 
 #include "adapters/impl/exception_encoding.h"
 #include "format/canonical_json.h"
+#include "format/python_repr.h"
 #include "impl/as_completed.h"
 #include "impl/error.h"
 #include "impl/gather.h"
@@ -180,7 +181,8 @@ impl::task<json> interpreter::awaits(awaitable a) {
 std::exception_ptr interpreter::make_raise(const std::string& type, const std::string& message) {
   if (type == "CancelledError") return std::make_exception_ptr(impl::cancelled_error(message));
   // str(KeyError(k)) is repr(k).
-  if (type == "KeyError") return std::make_exception_ptr(impl::error(type, python_repr(message)));
+  if (type == "KeyError")
+    return std::make_exception_ptr(impl::error(type, format::python_repr(message)));
   return std::make_exception_ptr(impl::error(type, message));
 }
 

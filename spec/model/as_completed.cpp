@@ -63,14 +63,10 @@ struct iterator_state {
   std::size_t todo_left = 0;
 };
 
-py_exception timeout_error(const world& w) {
-  return make_exception(w.at_least(11) ? "TimeoutError" : "asyncio.exceptions.TimeoutError", "");
-}
-
 /// _wait_for_one: the next completed future (or raises TimeoutError).
 proc wait_for_one(world& w, std::shared_ptr<iterator_state> it) {
   json f = co_await queue_get(w, it->done);
-  if (f.is_null()) throw py_raise{timeout_error(w)};  // as_completed.timeout
+  if (f.is_null()) throw py_raise{w.make_timeout_error()};  // as_completed.timeout
   co_return f;
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "format/canonical_json.h"
+#include "format/python_repr.h"
 #include "spec/model/combinators.h"
 
 namespace aioconform::model {
@@ -21,35 +22,6 @@ overloaded(F...) -> overloaded<F...>;
 /// asyncio's `_awaits(aw)`: `return await aw`.
 proc awaits(interpreter& in, awaitable a) {
   co_return co_await in.await_awaitable(std::move(a));
-}
-
-/// Python's repr() of a str.
-std::string python_repr(const std::string& s) {
-  bool has_single = s.find('\'') != std::string::npos;
-  bool has_double = s.find('"') != std::string::npos;
-  char quote = has_single && !has_double ? '"' : '\'';
-  std::string out(1, quote);
-  static const char* hex = "0123456789abcdef";
-  for (unsigned char c : s) {
-    if (c == static_cast<unsigned char>(quote) || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += quote;
-  return out;
 }
 
 /// The adapter's tg_coro: a nested task_group as a coroutine returning the body's value.
@@ -176,7 +148,7 @@ void interpreter::check_budget(const script_context& ctx, const std::string& pat
 py_exception interpreter::make_raise(const std::string& type, const std::string& message) {
   if (type == "CancelledError") return make_cancelled_error(message);
   // str(KeyError(k)) is repr(k).
-  if (type == "KeyError") return make_exception(type, python_repr(message));
+  if (type == "KeyError") return make_exception(type, format::python_repr(message));
   return make_exception(type, message);
 }
 

@@ -27,18 +27,7 @@ std::vector<fid> as_python_set(world& w, const std::vector<fid>& fs) {
   }
   // Other futures hash by identity (their address): no order is reproducible, so every
   // order is allowed (as_completed.order for futures done at the call, Unsure in SPEC.md).
-  std::vector<fid> out;
-  while (!distinct.empty()) {
-    std::size_t pick = 0;
-    if (distinct.size() > 1) {
-      std::vector<std::string> owners;
-      for (fid f : distinct) owners.push_back(w.at(f).name);
-      pick = w.choose(distinct.size(), owners);
-    }
-    out.push_back(distinct[pick]);
-    distinct.erase(distinct.begin() + static_cast<std::ptrdiff_t>(pick));
-  }
-  return out;
+  return w.set_order(std::move(distinct));
 }
 
 // wait never raises a child's exception (wait.no-raise) and returns two sets (wait.result-sets):

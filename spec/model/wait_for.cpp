@@ -7,11 +7,6 @@
 namespace aioconform::model {
 namespace {
 
-/// asyncio.TimeoutError: its own class until 3.10, the builtin from 3.11.
-py_exception timeout_error(const world& w) {
-  return make_exception(w.at_least(11) ? "TimeoutError" : "asyncio.exceptions.TimeoutError", "");
-}
-
 void release_waiter(world& w, fid waiter) {
   if (!w.done(waiter)) w.set_result(waiter, nullptr, "wait_for.timeout.cancels");
 }
@@ -48,14 +43,14 @@ proc wait_for_now(interpreter& in, awaitable child) {
       if (!is_cancelled_error(r.exception)) throw;
     }
     in.decide("wait_for.timeout.error-class");
-    throw py_raise{timeout_error(w)};
+    throw py_raise{w.make_timeout_error()};
   }
   try {
     co_return w.result(fut);  // wait_for.inner-swallows
   } catch (py_raise& r) {
     if (!is_cancelled_error(r.exception)) throw;
   }
-  throw py_raise{timeout_error(w)};
+  throw py_raise{w.make_timeout_error()};
 }
 
 proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) {
@@ -93,7 +88,7 @@ proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) 
   w.remove_done_callback(fut, cb);
   co_await cancel_and_wait(w, fut);
   in.decide("wait_for.timeout.error-class");
-  if (!w.at_least(9)) throw py_raise{timeout_error(w)};
+  if (!w.at_least(9)) throw py_raise{w.make_timeout_error()};
   in.decide("wait_for.inner-swallows");
   try {
     co_return w.result(fut);
@@ -101,7 +96,7 @@ proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) 
     if (!is_cancelled_error(r.exception)) throw;
   }
   in.decide("wait_for.timeout.error-class");
-  throw py_raise{timeout_error(w)};
+  throw py_raise{w.make_timeout_error()};
 }
 
 proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {

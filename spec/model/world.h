@@ -138,16 +138,16 @@ class world {
   /// f.exception(): the exception or null; raises py_raise when cancelled.
   py_exception exception(fid f);
   py_exception make_cancelled_error(fid f);
+  /// A new asyncio.TimeoutError: its own class until 3.10, the builtin from 3.11.
+  [[nodiscard]] py_exception make_timeout_error() const {
+    return make_exception(at_least(11) ? "TimeoutError" : "asyncio.exceptions.TimeoutError", "");
+  }
   std::uint64_t add_done_callback(fid f, std::function<void(fid)> fn);
   int remove_done_callback(fid f, std::uint64_t id);
 
   // ---- the loop (base_events.py) ---------------------------------------------------------
   handle_ref call_soon(std::function<void()> fn, std::string_view clause = {});
   handle_ref call_later(std::int64_t delay, std::function<void()> fn, std::string_view clause = {});
-  /// An open choice among `n` alternatives (owners: hints, see chooser).
-  std::size_t choose(std::size_t n, const std::vector<std::string>& owners) {
-    return choices_.choose(n, owners);
-  }
   /// One _run_once. False when nothing could ever run again (a hang).
   bool run_once();
   /// loop.run_until_complete(f): iterations until f's done callback stops the loop.

@@ -14,6 +14,7 @@
 
 #include "adapters/command_line.h"
 #include "adapters/subprocess.h"
+#include "tests/cli/command_outcome.h"
 #include "tests/fakes/fakes.h"
 
 namespace aioconform::cli {
@@ -23,14 +24,8 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using aioconform::testing::temp_directory;
 
-struct outcome {
-  int code = -1;
-  std::string out;
-};
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using outcome = testing::command_outcome;
+using testing::contains;
 
 std::string runtime_command(const std::string& mutant) {
   const fs::path source(AIOCONFORM_SOURCE_DIR);
@@ -50,20 +45,9 @@ class check_command : public ::testing::Test {
                                      "--golden",
                                      (fs::path(AIOCONFORM_SOURCE_DIR) / "golden").string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    adapters::subprocess child({.argv = argv});
-    child.close_stdin();
-    outcome result;
-    for (;;) {
-      const auto read = child.read_line(60s);
-      if (read.status != adapters::subprocess::read_status::line) {
-        result.out += read.line;
-        break;
-      }
-      result.out += read.line + "\n";
-    }
-    const auto status = child.wait_exit(60s);
-    result.code = status && !status->signaled ? status->code : -1;
-    result.out += child.stderr_tail(1s);
+    // Messages on stderr are read with the output: the assertions look at both.
+    outcome result = testing::run_to_completion({.argv = argv}, 60s);
+    result.out += result.err;
     return result;
   }
   temp_directory dir;

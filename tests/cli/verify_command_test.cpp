@@ -12,6 +12,7 @@
 #include "adapters/command_line.h"
 #include "adapters/subprocess.h"
 #include "format/canonical_json.h"
+#include "tests/cli/command_outcome.h"
 #include "tests/fakes/fakes.h"
 
 namespace aioconform::cli {
@@ -22,15 +23,8 @@ using namespace std::chrono_literals;
 using aioconform::testing::temp_directory;
 using aioconform::testing::write_file;
 
-struct outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using outcome = testing::command_outcome;
+using testing::contains;
 
 const std::string scenario = "gather/child-raises-others-keep-running";
 
@@ -78,21 +72,7 @@ class verify_command : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     const std::string script = "cd " + adapters::join_command_line({dir.path().string()}) +
                                " && exec " + adapters::join_command_line(argv);
-    adapters::subprocess child({.argv = {"/bin/sh", "-c", script}});
-    child.close_stdin();
-    outcome result;
-    for (;;) {
-      const auto read = child.read_line(20s);
-      if (read.status != adapters::subprocess::read_status::line) {
-        result.out += read.line;
-        break;
-      }
-      result.out += read.line + "\n";
-    }
-    const auto status = child.wait_exit(20s);
-    result.code = status && !status->signaled ? status->code : -1;
-    result.err = child.stderr_tail(1s);
-    return result;
+    return testing::run_to_completion({.argv = {"/bin/sh", "-c", script}}, 20s);
   }
 
   temp_directory dir;

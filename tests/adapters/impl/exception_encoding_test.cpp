@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "format/python_repr.h"
 #include "impl/error.h"
 #include "impl/task_group.h"
 
@@ -32,10 +33,10 @@ TEST(exception_encoding, exception_groups_list_their_members_in_order) {
 }
 
 TEST(exception_encoding, python_repr_quotes_as_python_does) {
-  EXPECT_EQ(python_repr("x"), "'x'");
-  EXPECT_EQ(python_repr("it's"), "\"it's\"");
-  EXPECT_EQ(python_repr("a'\"b"), "'a\\'\"b'");
-  EXPECT_EQ(python_repr("\n\x01"), "'\\n\\x01'");
+  EXPECT_EQ(format::python_repr("x"), "'x'");
+  EXPECT_EQ(format::python_repr("it's"), "\"it's\"");
+  EXPECT_EQ(format::python_repr("a'\"b"), "'a\\'\"b'");
+  EXPECT_EQ(format::python_repr("\n\x01"), "'\\n\\x01'");
 }
 
 }  // namespace
