@@ -48,12 +48,14 @@ event_loop::~event_loop() {
   // Unrun callbacks and timers drop their references; tasks still registered are pending
   // and held by the loop: their frames are destroyed with them (see task_base).
   while (!ready_.empty()) {
-    ready_entry e = ready_.front();
+    callback cb = ready_.front();
     ready_.pop_front();
-    discard(e.cb);
+    discard(cb);
   }
   for (const timer& t : timers_) discard(t.cb);
   timers_.clear();
+  for (const auto& [id, cb] : due_timers_) discard(cb);
+  due_timers_.clear();
   for (task_link* t : all_tasks()) {
     unregister_task(t);
     detail::close_task(t);
@@ -71,7 +73,7 @@ loop_time event_loop::time() const {
 }
 
 void event_loop::call_soon(callback cb) {
-  ready_.push_back(ready_entry{cb, 0});
+  ready_.push_back(cb);
 }
 
 void event_loop::call_soon(std::function<void()> fn) {
@@ -101,7 +103,23 @@ timer_id event_loop::call_later(loop_time delay, std::function<void()> fn) {
 void event_loop::cancel_timer(timer_id id) {
   // A due timer waits in the ready queue and can still be cancelled: its callback's owner
   // may be gone by the time it would run (as_completed's state, a sleep's awaiter).
-  if (scheduled_timers_.erase(id) == 0) due_timers_.erase(id);
+  if (scheduled_timers_.erase(id) != 0) return;
+  auto due = due_timers_.extract(id);
+  if (!due.empty()) discard(due.mapped());  // after extract: a release may cancel timers
+}
+
+void event_loop::run_due_timer(void* id, future_base*) {
+  event_loop& loop = *running_loop;
+  auto due = loop.due_timers_.extract(static_cast<timer_id>(reinterpret_cast<std::uintptr_t>(id)));
+  if (due.empty()) return;  // cancelled after it became due
+  const callback& cb = due.mapped();
+  struct release_guard {
+    future_base* fut;
+    ~release_guard() {
+      if (fut) fut->release();
+    }
+  } guard{cb.fut};
+  cb.fn(cb.ctx, cb.fut);
 }
 
 void event_loop::discard(const callback& cb) noexcept {
@@ -137,19 +155,16 @@ bool event_loop::run_once() {
       discard(t.cb);
       continue;
     }
-    due_timers_.insert(t.seq);
-    ready_.push_back(ready_entry{t.cb, t.seq});  // loop.timer.after-ready
+    due_timers_.emplace(t.seq, t.cb);
+    // loop.timer.after-ready
+    ready_.push_back(callback{
+        &run_due_timer, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.seq)), nullptr});
   }
   running_scope scope(this);
   // Only the callbacks ready now run in this iteration (loop.call_soon.next-iteration).
   for (std::size_t n = ready_.size(); n > 0; --n) {
-    ready_entry e = ready_.front();
+    callback cb = ready_.front();
     ready_.pop_front();
-    const callback& cb = e.cb;
-    if (e.timer != 0 && due_timers_.erase(e.timer) == 0) {
-      discard(cb);  // cancelled after it became due
-      continue;
-    }
     struct release_guard {
       future_base* fut;
       ~release_guard() {

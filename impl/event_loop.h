@@ -6,6 +6,7 @@
 #include <exception>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -134,24 +135,24 @@ class event_loop {
     }
   };
 
-  /// A ready-queue entry; `timer` is the id of the due timer it came from, 0 for call_soon.
-  struct ready_entry {
-    callback cb;
-    timer_id timer;
-  };
-
   static void discard(const callback& cb) noexcept;
+  /// The ready-queue entry of a due timer: runs its callback unless it was cancelled.
+  static void run_due_timer(void* id, future_base*);
   void pop_timer();
 
   clock_kind clock_;
   loop_time virtual_now_ = 0;
   std::chrono::steady_clock::time_point epoch_;
-  std::deque<ready_entry> ready_;
+  // Three words per entry: at 10^6 tasks every task has one queued (its first step, then
+  // its done callback), so a fourth word (the timer id) would cost 8 MB.
+  std::deque<callback> ready_;
   std::vector<timer> timers_;  // a binary heap under timer_later
-  // Cancellation is lazy: a cancelled timer leaves its entry in `timers_` or `ready_`, and
-  // only its id leaves these sets; an entry whose id is in neither is discarded unrun.
+  // Cancellation of a pending timer is lazy: its entry stays in `timers_`, only its id
+  // leaves this set, and an entry whose id is not in it is discarded unrun.
   std::unordered_set<timer_id> scheduled_timers_;  // in `timers_`, not cancelled
-  std::unordered_set<timer_id> due_timers_;        // in `ready_`, not cancelled
+  // A due timer's callback waits here; `ready_` holds run_due_timer with its id. Cancelling
+  // it discards the callback at once, as TimerHandle.cancel() drops its callback.
+  std::unordered_map<timer_id, callback> due_timers_;
   timer_id next_timer_ = 1;
   task_link tasks_;  // sentinel of the circular task list
   std::function<void(const exception_context&)> exception_handler_;
