@@ -14,6 +14,10 @@ namespace aioconform::model {
 struct profile {
   int minor = 13;      ///< CPython 3.<minor>, 8..13
   bool eager = false;  ///< asyncio.eager_task_factory installed (3.12+)
+  /// Not a CPython version: the loop runs one more iteration after main's done callback
+  /// asked it to stop (uvloop's run.stop deviation). check() judges by it only to name the
+  /// clause of a rejected trace; no trace is accepted because of it.
+  bool late_stop = false;
 
   /// "3.12" or "3.12-eager".
   [[nodiscard]] std::string name() const;

@@ -216,6 +216,7 @@ bool world::run_until_complete(fid f) {
     if (!run_once()) return false;
     if (stopping_) break;
   }
+  if (profile_.late_stop && !run_once()) return false;
   stopping_ = false;
   remove_done_callback(f, cb);
   return true;
