@@ -136,8 +136,10 @@ const adapter_hello& adapter_session::start() {
   };
 
   try {
-    process_ = std::make_unique<subprocess>(subprocess_options{
-        .argv = runtime_.command, .env = runtime_.env, .kill_grace = milliseconds{500}});
+    process_ = std::make_unique<subprocess>(subprocess_options{.argv = runtime_.command,
+                                                               .env = runtime_.env,
+                                                               .kill_grace = milliseconds{500},
+                                                               .cancel_fd = options_.cancel_fd});
   } catch (const subprocess_error& e) {
     throw fail(e.what(), false);
   }
@@ -150,6 +152,9 @@ const adapter_hello& adapter_session::start() {
     case subprocess::read_status::too_long:
       process_->kill();
       throw fail("its first line is too long to be a hello", true);
+    case subprocess::read_status::cancelled:
+      process_->kill();
+      throw fail("cancelled (the run was interrupted) while waiting for its hello", false);
     case subprocess::read_status::eof: {
       const auto status = process_->wait_exit(stderr_settle);
       throw fail(fmt::format("it {} before writing its hello line",
@@ -214,7 +219,14 @@ run_result adapter_session::run(const nlohmann::json& scenario) {
                                  seconds_text(options_.scenario_timeout)),
                      true);
     case subprocess::read_status::too_long:
-      return failure(name, "the adapter's answer exceeds the line length limit", true);
+      return failure(name,
+                     fmt::format("the adapter wrote more than {} MiB without ending the line "
+                                 "(an endless stream of output?)",
+                                 subprocess_options{}.max_line_bytes >> 20),
+                     true);
+    case subprocess::read_status::cancelled:
+      return failure(name, "not finished: the run was interrupted while the adapter worked on it",
+                     false);
     case subprocess::read_status::eof: {
       const auto status = process_->wait_exit(stderr_settle);
       return failure(name,

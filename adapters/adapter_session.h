@@ -27,6 +27,7 @@ class adapter_error : public std::runtime_error {
 struct session_options {
   std::chrono::milliseconds scenario_timeout{30000};  // per scenario, from request to answer
   std::chrono::milliseconds start_timeout{30000};     // from spawn to the hello line
+  int cancel_fd = -1;  // readable: stop waiting for the adapter (see subprocess_options)
 };
 
 /// What became of one scenario.
@@ -35,6 +36,7 @@ enum class run_status {
   unsupported,      // the runtime lacks a feature; `trace` says which (end: unsupported)
   error,            // the adapter answered that it could not run the scenario
   runtime_failure,  // the adapter crashed, hung, or broke the protocol; it is restarted
+                    // (also when the wait was cancelled: the message then says so)
 };
 
 std::string_view to_string(run_status status);

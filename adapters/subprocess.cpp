@@ -278,11 +278,13 @@ subprocess::read_result subprocess::read_line(milliseconds timeout) {
     if (stdout_buffer_.size() > options_.max_line_bytes) return {read_status::too_long, {}};
     if (stdout_fd_ < 0) return {read_status::eof, std::exchange(stdout_buffer_, {})};
 
-    pollfd fd{stdout_fd_, POLLIN, 0};
-    const int ready = ::poll(&fd, 1, remaining_ms(deadline));
+    pollfd fds[2] = {{stdout_fd_, POLLIN, 0}, {options_.cancel_fd, POLLIN, 0}};
+    const nfds_t count = options_.cancel_fd >= 0 ? 2 : 1;
+    const int ready = ::poll(fds, count, remaining_ms(deadline));
     if (ready < 0 && errno != EINTR) {
       throw subprocess_error(fmt::format("cannot poll a child's stdout: {}", errno_text(errno)));
     }
+    if (count == 2 && fds[1].revents != 0) return {read_status::cancelled, {}};
     if (ready <= 0) {
       if (steady_clock::now() >= deadline) return {read_status::timeout, {}};
       continue;

@@ -40,6 +40,9 @@ struct subprocess_options {
   std::size_t max_line_bytes = std::size_t{64} << 20;  // a longer stdout line is an error
   std::size_t stderr_tail_bytes = std::size_t{64} << 10;
   std::chrono::milliseconds kill_grace{500};  // after closing stdin, before SIGKILL
+  // When this descriptor becomes readable, read_line gives up with read_status::cancelled:
+  // an interrupted run (cli/interrupt.h) must not wait out a hung child. -1: none.
+  int cancel_fd = -1;
 };
 
 /// A child process with pipes on its stdin, stdout and stderr.
@@ -67,10 +70,11 @@ class subprocess {
   void close_stdin();
 
   enum class read_status {
-    line,      // a complete line, without its newline
-    timeout,   // no complete line before the deadline
-    eof,       // stdout closed; `line` holds any unterminated rest
-    too_long,  // the line exceeds max_line_bytes; the stream cannot be trusted any more
+    line,       // a complete line, without its newline
+    timeout,    // no complete line before the deadline
+    eof,        // stdout closed; `line` holds any unterminated rest
+    too_long,   // the line exceeds max_line_bytes; the stream cannot be trusted any more
+    cancelled,  // options.cancel_fd became readable before a complete line
   };
   struct read_result {
     read_status status;
