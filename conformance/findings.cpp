@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "conformance/python_repro.h"
 #include "format/canonical_json.h"
 #include "spec/model/simulate.h"
 #include "spec/model/world.h"
@@ -36,6 +37,12 @@ std::filesystem::path write_finding(const std::filesystem::path& dir, const std:
   } catch (const model::scenario_error&) {
     // judge_live already said the model cannot run it; nothing to add.
   }
+  write_text(folder / "repro.py", python_repro(c.document, judged.verdict.explanation));
+  std::filesystem::permissions(folder / "repro.py",
+                               std::filesystem::perms::owner_exec |
+                                   std::filesystem::perms::group_exec |
+                                   std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);
   write_text(folder / "verdict.txt", judged.verdict.explanation + "\n\nreproduce:\n" + reproduce +
                                          "\n  " + "aioconform verify --profile " + profile.name() +
                                          " --scenario-file " + (folder / "scenario.json").string() +

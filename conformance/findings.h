@@ -5,6 +5,8 @@
 //   DIR/<runtime>/<case>/scenario.json     the (shrunk) scenario
 //   DIR/<runtime>/<case>/trace.json        what the runtime did
 //   DIR/<runtime>/<case>/model-trace.json  a trace the model allows for it (seed 0)
+//   DIR/<runtime>/<case>/repro.py          the scenario as a standalone asyncio program
+//                                          (conformance/python_repro.h)
 //   DIR/<runtime>/<case>/verdict.txt       the clause, the place, allowed vs observed, and
 //                                          the commands that reproduce it
 

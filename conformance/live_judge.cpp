@@ -5,11 +5,10 @@
 
 namespace aioconform::conformance {
 
-judged_case judge_live(adapters::adapter_session& session, const live_case& c,
-                       const model::profile& profile,
+judged_case judge_live(case_runner& runner, const live_case& c, const model::profile& profile,
                        const std::set<std::string>& deviation_clauses) {
   judged_case out;
-  const adapters::run_result result = session.run(c.document);
+  const adapters::run_result result = runner.run(c.document, c.scenario);
   if (result.status == adapters::run_status::error ||
       result.status == adapters::run_status::runtime_failure) {
     out.message = result.message;
@@ -32,6 +31,20 @@ judged_case judge_live(adapters::adapter_session& session, const live_case& c,
     out.outcome = case_outcome::nonconformance;
   }
   return out;
+}
+
+judged_case judge_live(adapters::adapter_session& session, const live_case& c,
+                       const model::profile& profile,
+                       const std::set<std::string>& deviation_clauses) {
+  struct session_runner final : case_runner {
+    adapters::adapter_session& session;
+    explicit session_runner(adapters::adapter_session& s) : session(s) {}
+    nlohmann::json runtime() override { return session.start().runtime; }
+    adapters::run_result run(const nlohmann::json& document, const format::scenario&) override {
+      return session.run(document);
+    }
+  } runner(session);
+  return judge_live(runner, c, profile, deviation_clauses);
 }
 
 shrunk_case shrink_failure(rc::Shrinkable<live_case> failing, judged_case judged,

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "adapters/adapter_session.h"
+#include "conformance/case_runner.h"
 #include "conformance/case_source.h"
 #include "spec/model/profile.h"
 #include "spec/model/verdict.h"
@@ -28,8 +28,13 @@ struct judged_case {
   std::string message;   ///< runtime_failure: what happened
 };
 
-/// Runs `c` on `session` and judges the trace under `profile`; a rejection citing one of
+/// Runs `c` on `runner` and judges the trace under `profile`; a rejection citing one of
 /// `deviation_clauses` is a known deviation.
+[[nodiscard]] judged_case judge_live(case_runner& runner, const live_case& c,
+                                     const model::profile& profile,
+                                     const std::set<std::string>& deviation_clauses);
+
+/// The same on an adapter session.
 [[nodiscard]] judged_case judge_live(adapters::adapter_session& session, const live_case& c,
                                      const model::profile& profile,
                                      const std::set<std::string>& deviation_clauses);
