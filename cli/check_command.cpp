@@ -33,9 +33,11 @@
 #include "cli/runtime_catalog.h"
 #include "cli/text_table.h"
 #include "cli/timeout_option.h"
+#include "conformance/case_runner.h"
 #include "conformance/case_source.h"
 #include "conformance/findings.h"
 #include "conformance/live_judge.h"
+#include "conformance/progress_line.h"
 #include "spec/model/check.h"
 #include "spec/model/simulate.h"
 #include "spec/model/world.h"
@@ -68,7 +70,9 @@ struct check_options {
 
 adapters::runtime_spec chosen_runtime(const check_options& options) {
   adapters::runtime_spec spec;
-  if (options.runtime_cmd) {
+  if (options.runtime == conformance::impl_runtime_name) {
+    spec.name = conformance::impl_runtime_name;
+  } else if (options.runtime_cmd) {
     try {
       spec = adapters::runtime_from_command(*options.runtime_cmd, options.runtime_name);
     } catch (const std::invalid_argument& e) {
@@ -102,11 +106,22 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
   throw cli_error("--shard: expected K/N with 1 <= K <= N, got '" + text + "'");
 }
 
+std::vector<std::string> summary_columns() {
+  return {"runtime",  "profile",          "cases",  "conform", "known deviations",
+          "findings", "runtime failures", "seconds"};
+}
+
 struct tally {
   std::size_t run = 0, conforms = 0, skipped = 0, deviations = 0, findings = 0, failures = 0;
 };
 
-exit_code run_check(const check_options& options, const cli_context& context) {
+/// One runtime's line of the results table.
+struct runtime_summary {
+  std::vector<std::string> row;
+  exit_code code = exit_code::ok;
+};
+
+runtime_summary run_check(const check_options& options, const cli_context& context) {
   const adapters::runtime_spec runtime = chosen_runtime(options);
   const std::uint64_t seed = options.seed ? *options.seed : std::random_device{}();
   const auto [shard_index, shard_count] =
@@ -119,19 +134,22 @@ exit_code run_check(const check_options& options, const cli_context& context) {
       load_known_deviations(options.deviations ? std::filesystem::path(*options.deviations)
                                                : default_deviations_path(store.root()));
 
-  // One session per job; the first tells us who the runtime is.
+  // One runner (an adapter process, or impl in-process) per job; the first tells us who
+  // the runtime is.
   const std::size_t jobs = std::max<std::size_t>(1, options.jobs);
-  std::vector<std::unique_ptr<adapters::adapter_session>> sessions;
+  std::vector<std::unique_ptr<conformance::case_runner>> runners;
   for (std::size_t j = 0; j < jobs; ++j) {
-    sessions.push_back(
-        std::make_unique<adapters::adapter_session>(runtime, session_options_for(options.timeout)));
+    runners.push_back(
+        runtime.name == conformance::impl_runtime_name && !options.runtime_cmd
+            ? conformance::impl_runner()
+            : conformance::adapter_runner(runtime, session_options_for(options.timeout)));
   }
-  const adapters::adapter_hello& hello = sessions[0]->start();
+  const nlohmann::json runtime_object = runners[0]->runtime();
   const std::optional<model::profile> profile =
-      forced ? forced : model::profile_of_runtime(hello.runtime);
+      forced ? forced : model::profile_of_runtime(runtime_object);
   if (!profile) {
     throw cli_error("runtime " + runtime.name + " reports version " +
-                    hello.runtime.value("version", "?") +
+                    runtime_object.value("version", "?") +
                     ", which has no version profile; pass --profile");
   }
   std::set<std::string> deviation_clauses;
@@ -165,8 +183,9 @@ exit_code run_check(const check_options& options, const cli_context& context) {
   report_data.runtime = runtime.name;
   report_data.profile = profile->name();
   report_data.seed = seed;
+  conformance::progress_line progress(runtime.name, indices.size());
   parallel_for(jobs, jobs, [&](std::size_t job) {
-    adapters::adapter_session& session = *sessions[job];
+    conformance::case_runner& runner = *runners[job];
     for (std::size_t k = job; k < indices.size(); k += jobs) {
       if (options.time_budget > 0 &&
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >
@@ -192,10 +211,11 @@ exit_code run_check(const check_options& options, const cli_context& context) {
           })) {
         std::lock_guard guard(lock);
         ++counts.skipped;
+        progress.case_done(false);
         continue;
       }
       auto judge = [&](const conformance::live_case& x) {
-        return conformance::judge_live(session, x, *profile, deviation_clauses);
+        return conformance::judge_live(runner, x, *profile, deviation_clauses);
       };
       conformance::judged_case judged = judge(c);
       const std::string reproduce = fmt::format("{} --case {}", base_command, index);
@@ -211,10 +231,10 @@ exit_code run_check(const check_options& options, const cli_context& context) {
                                   small.judged.verdict.explanation, folder.string(), reproduce};
         report = fmt::format(
             "NONCONFORMANCE case {} (shrunk in {} step{}, {} run{}): {}\n  saved: {}\n  "
-            "reproduce: {}",
+            "without aioconform: python3 {}\n  reproduce: {}",
             index, small.steps, small.steps == 1 ? "" : "s", small.tried,
             small.tried == 1 ? "" : "s", small.judged.verdict.explanation, folder.string(),
-            reproduce);
+            (folder / "repro.py").string(), reproduce);
       } else if (judged.outcome == conformance::case_outcome::runtime_failure) {
         report = fmt::format("RUNTIME FAILURE case {}: {}\n  reproduce: {}", index, judged.message,
                              reproduce);
@@ -249,7 +269,9 @@ exit_code run_check(const check_options& options, const cli_context& context) {
           ++counts.failures;
           break;
       }
+      progress.case_done(judged.outcome == conformance::case_outcome::nonconformance);
       if (!report.empty()) {
+        progress.clear();
         fmt::print("{}\n", report);
         std::fflush(stdout);
       }
@@ -261,7 +283,7 @@ exit_code run_check(const check_options& options, const cli_context& context) {
   for (const known_deviation& d : known.entries) {
     if (d.runtime != runtime.name || options.only_case) continue;
     const format::scenario sc = store.load_scenario(d.scenario);
-    const adapters::run_result result = sessions[0]->run(sc.source);
+    const adapters::run_result result = runners[0]->run(sc.source, sc);
     if (result.status != adapters::run_status::ok) continue;
     const model::verdict v = model::check(sc, result.trace, *profile);
     if (v.accepted || v.clause != d.clause) {
@@ -280,12 +302,23 @@ exit_code run_check(const check_options& options, const cli_context& context) {
   fmt::print("\n{}", report_data.clause_table());
   if (options.report_json) report_data.write_json(*options.report_json);
   if (options.junit) report_data.write_junit(*options.junit);
-  text_table table({"runtime", "profile", "cases", "conform", "known deviations", "findings",
-                    "runtime failures"});
-  table.add_row({runtime.name, profile->name(), std::to_string(counts.run),
-                 std::to_string(counts.conforms), std::to_string(counts.deviations),
-                 std::to_string(counts.findings), std::to_string(counts.failures)});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  runtime_summary summary;
+  summary.row = {runtime.name,
+                 profile->name(),
+                 std::to_string(counts.run),
+                 std::to_string(counts.conforms),
+                 std::to_string(counts.deviations),
+                 std::to_string(counts.findings),
+                 std::to_string(counts.failures),
+                 fmt::format("{:.1f}", seconds)};
+  text_table table(summary_columns());
+  table.add_row(summary.row);
   fmt::print("\n{}", table.str());
+  fmt::print("Checked {} case{} in {:.2f} s ({:.0f} cases/s).\n", counts.run,
+             counts.run == 1 ? "" : "s", seconds,
+             seconds > 0 ? static_cast<double>(counts.run) / seconds : 0.0);
   if (counts.skipped > 0) {
     fmt::print("{} case{} skipped: no transition of a clause matching '{}'\n", counts.skipped,
                counts.skipped == 1 ? "" : "s", *options.clauses);
@@ -293,6 +326,45 @@ exit_code run_check(const check_options& options, const cli_context& context) {
   exit_code code = exit_code::ok;
   if (counts.findings > 0 || stale > 0) code = exit_code::finding;
   if (counts.failures > 0) code = worse(code, exit_code::failure);
+  summary.code = code;
+  return summary;
+}
+
+/// Real-clock runtimes (uvloop) run each case in real time: they get at most this many
+/// cases when every runtime is checked.
+constexpr std::size_t real_clock_cases = 20;
+
+/// `check` without --runtime: every runtime `aioconform runtimes` lists, one after the
+/// other, then one table. The exit status is the worst of theirs.
+exit_code run_check_all(const check_options& options, const cli_context& context) {
+  runtime_catalog catalog(options.config);
+  const std::vector<adapters::runtime_spec> runtimes = catalog.all();
+  if (runtimes.empty()) throw cli_error("check: no runtime found (see 'aioconform runtimes')");
+  check_options each = options;
+  // One seed for all, so that every runtime gets the same cases and the run reproduces.
+  if (!each.seed) each.seed = std::random_device{}();
+  text_table table(summary_columns());
+  exit_code code = exit_code::ok;
+  for (const adapters::runtime_spec& runtime : runtimes) {
+    each.runtime = runtime.name;
+    each.cases = options.cases;
+    // The runtime object says whether its clock is real; asking costs an adapter start,
+    // so the name is used: uvloop is the only real-clock runtime discovery finds.
+    if (runtime.name.rfind("uvloop", 0) == 0)
+      each.cases = std::min(options.cases, real_clock_cases);
+    fmt::print("\n== {} ==\n", runtime.name);
+    std::fflush(stdout);
+    try {
+      const runtime_summary one = run_check(each, context);
+      table.add_row(one.row);
+      code = worse(code, one.code);
+    } catch (const std::exception& e) {
+      fmt::print("RUNTIME FAILURE {}: {}\n", runtime.name, e.what());
+      table.add_row({runtime.name, "-", "0", "0", "0", "0", "start failed", "-"});
+      code = worse(code, exit_code::failure);
+    }
+  }
+  fmt::print("\n== all runtimes (seed {}) ==\n{}", *each.seed, table.str());
   return code;
 }
 
@@ -305,8 +377,11 @@ command add_check_command(CLI::App& parent, const cli_context& context) {
   app->footer(
       "Exit status: 0 conforms, 1 a nonconformance (or a stale known deviation), 2 bad usage or "
       "a runtime failure.");
-  auto* runtime = app->add_option("--runtime", options->runtime,
-                                  "Runtime name, as listed by 'aioconform runtimes'");
+  auto* runtime = app->add_option(
+      "--runtime", options->runtime,
+      "Runtime name, as listed by 'aioconform runtimes', or 'impl' (the reference runtime, "
+      "in-process). Without --runtime and --runtime-cmd: every listed runtime, one after the "
+      "other, with one table at the end (a real-clock runtime, uvloop, runs at most 20 cases)");
   auto* runtime_cmd = app->add_option("--runtime-cmd", options->runtime_cmd,
                                       "Any program speaking the adapter protocol");
   app->add_option("--runtime-name", options->runtime_name, "Name of the --runtime-cmd runtime")
@@ -342,10 +417,8 @@ command add_check_command(CLI::App& parent, const cli_context& context) {
                   "At most this many runs to shrink one finding")
       ->capture_default_str();
   return {app, [options, &context] {
-            if (!options->runtime && !options->runtime_cmd) {
-              throw cli_error("check: give --runtime NAME or --runtime-cmd CMD");
-            }
-            return run_check(*options, context);
+            if (!options->runtime && !options->runtime_cmd) return run_check_all(*options, context);
+            return run_check(*options, context).code;
           }};
 }
 

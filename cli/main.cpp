@@ -1,6 +1,7 @@
 // aioconform: run asyncio scenarios on runtimes, record and replay golden traces.
 // Exit status: 0 ok, 1 a finding (nonconformance, regression, difference), 2 bad usage,
-// bad input or infrastructure failure, 77 a requested runtime is not installed.
+// bad input or infrastructure failure, 77 a requested runtime is not installed, 130/143
+// interrupted by SIGINT/SIGTERM (what was finished is kept; the report says it is partial).
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 
 #include "cli/cli_error.h"
 #include "cli/command.h"
+#include "cli/interrupt.h"
 #include "format/format_error.h"
 
 namespace {
@@ -19,6 +21,8 @@ using aioconform::cli::exit_code;
 
 int report_error(std::string_view message, exit_code code = exit_code::failure) {
   fmt::print(stderr, "aioconform: error: {}\n", message);
+  // An error caused by the interrupt (an abandoned adapter) is not the run's verdict.
+  if (aioconform::cli::interrupted()) return aioconform::cli::interrupted_exit_status();
   return static_cast<int>(code);
 }
 
@@ -50,8 +54,11 @@ int run(int argc, char** argv) {
     return static_cast<int>(exit_code::failure);
   }
 
+  cli::install_interrupt_handlers();
   for (const auto& command : commands) {
-    if (command.app->parsed()) return static_cast<int>(command.run());
+    if (!command.app->parsed()) continue;
+    const exit_code code = command.run();
+    return cli::interrupted() ? cli::interrupted_exit_status() : static_cast<int>(code);
   }
   return report_error("no subcommand given");
 }

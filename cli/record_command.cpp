@@ -14,6 +14,7 @@
 #include "cli/command.h"
 #include "cli/corpus_options.h"
 #include "cli/golden_store.h"
+#include "cli/interrupt.h"
 #include "cli/parallel_for.h"
 #include "cli/reproduce_command.h"
 #include "cli/runtime_catalog.h"
@@ -32,6 +33,7 @@ struct record_options {
   bool update = false;
   std::size_t jobs = 2;
   double timeout = default_timeout_seconds;
+  double time_budget = 0;
   std::optional<std::string> config;
 };
 
@@ -43,6 +45,7 @@ struct record_tally {
   std::size_t kept = 0;         // differs from the golden, which was not overwritten
   std::size_t unsupported = 0;  // of the stored traces, those saying a feature is missing
   std::size_t failed = 0;
+  std::size_t not_run = 0;  // left when the run was interrupted or its time budget was spent
 };
 
 std::string first_difference_text(const std::optional<std::string>& golden,
@@ -88,12 +91,23 @@ exit_code record(const record_options& options, const cli_context& context) {
     std::fflush(stdout);
   };
 
+  const time_budget budget(options.time_budget);
   parallel_for(runtimes.size(), options.jobs, [&](std::size_t r) {
     const auto& runtime = runtimes[r];
     auto& tally = tallies[r];
     adapters::adapter_session session(runtime, session_options_for(options.timeout));
-    for (const auto& scenario : scenarios) {
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+      const auto& scenario = scenarios[i];
+      if (interrupted() || budget.spent()) {
+        tally.not_run = scenarios.size() - i;
+        break;
+      }
       const auto result = session.run(scenario.source);
+      if (interrupted() && result.status == adapters::run_status::runtime_failure) {
+        // Abandoned by the interrupt, not a failure of the runtime.
+        tally.not_run = scenarios.size() - i;
+        break;
+      }
       if (result.status == adapters::run_status::error ||
           result.status == adapters::run_status::runtime_failure) {
         ++tally.failed;
@@ -149,6 +163,7 @@ exit_code record(const record_options& options, const cli_context& context) {
     total.kept += t.kept;
     total.unsupported += t.unsupported;
     total.failed += t.failed;
+    total.not_run += t.not_run;
   }
   fmt::print("\n{}", table.str());
   fmt::print(
@@ -156,6 +171,16 @@ exit_code record(const record_options& options, const cli_context& context) {
       "  failed:      the adapter could not run the scenario; no golden was written\n\n");
 
   exit_code code = exit_code::ok;
+  if (total.not_run > 0) {
+    // Every golden listed above is complete on disk (written atomically); the rest were
+    // never started.
+    fmt::print("PARTIAL: {}; {} scenario run{} not started. The goldens written are complete.\n",
+               interrupted()
+                   ? "interrupted by " + interrupt_signal_name()
+                   : fmt::format("the time budget of {:g} s was spent", options.time_budget),
+               total.not_run, total.not_run == 1 ? " was" : "s were");
+    code = worse(code, exit_code::failure);
+  }
   if (total.kept > 0) {
     fmt::print(
         "{} golden{} differ from what the runtime does now and were kept. Check the "
@@ -184,7 +209,8 @@ command add_record_command(CLI::App& parent, const cli_context& context) {
   app->footer(
       "Traces go to GOLDEN/traces/<runtime>/<scenario>.json. An existing golden that differs is "
       "kept and reported (exit 1) unless --update is given. Exit status: 0 all recorded, 1 "
-      "goldens differ, 2 a runtime failed or bad input.");
+      "goldens differ, 2 a runtime failed, bad input, or the --time-budget ran out (partial), "
+      "130/143 interrupted by SIGINT/SIGTERM (partial; finished goldens are kept).");
   app->add_option("--runtime", options->runtimes,
                   "Runtime to record (repeatable; default: every runtime 'aioconform runtimes' "
                   "lists)");
@@ -193,6 +219,7 @@ command add_record_command(CLI::App& parent, const cli_context& context) {
   app->add_flag("--update", options->update, "Replace goldens that differ");
   add_jobs_option(*app, options->jobs, "Runtimes recorded in parallel");
   add_timeout_option(*app, options->timeout);
+  add_time_budget_option(*app, options->time_budget);
   app->add_option("--config", options->config, "Runtime configuration file");
   return {app, [options, context] { return record(*options, context); }};
 }

@@ -18,6 +18,7 @@
 #include "cli/command.h"
 #include "cli/corpus_options.h"
 #include "cli/golden_store.h"
+#include "cli/interrupt.h"
 #include "cli/parallel_for.h"
 #include "cli/reproduce_command.h"
 #include "cli/runtime_catalog.h"
@@ -25,6 +26,8 @@
 #include "cli/timeout_option.h"
 #include "cli/trace_difference.h"
 #include "format/canonical_json.h"
+#include "format/format_error.h"
+#include "format/trace_codec.h"
 
 namespace aioconform::cli {
 namespace {
@@ -36,6 +39,7 @@ struct replay_options {
   std::size_t jobs = 2;
   bool skip_missing = false;
   double timeout = default_timeout_seconds;
+  double time_budget = 0;
   std::optional<std::string> config;
 };
 
@@ -47,6 +51,7 @@ struct runtime_replay {
   std::size_t unsupported = 0;         // same trace, which says a feature is missing
   std::vector<std::string> differences;
   std::vector<std::string> failures;
+  std::size_t not_run = 0;  // left when the run was interrupted or its time budget was spent
 };
 
 // The runtimes to check, each with the goldens recorded for it.
@@ -54,7 +59,7 @@ std::vector<runtime_replay> plan(const replay_options& options, const golden_sto
                                  runtime_catalog& catalog, std::vector<std::string>& not_checked) {
   std::vector<runtime_replay> plan;
   auto add = [&](adapters::runtime_spec runtime) {
-    runtime_replay entry{std::move(runtime), {}, 0, 0, {}, {}};
+    runtime_replay entry{std::move(runtime), {}, 0, 0, {}, {}, 0};
     for (const auto& name : store.trace_names(entry.runtime.name)) {
       if (matches_glob(options.scenarios, name)) entry.scenarios.push_back(name);
     }
@@ -109,12 +114,17 @@ std::vector<runtime_replay> plan(const replay_options& options, const golden_sto
 }
 
 void replay_runtime(runtime_replay& entry, const golden_store& store, const replay_options& options,
-                    const cli_context& context, runtime_catalog& catalog,
+                    const cli_context& context, runtime_catalog& catalog, const time_budget& budget,
                     const std::function<void(const std::string&)>& say) {
   const auto started = std::chrono::steady_clock::now();
   adapters::adapter_session session(entry.runtime, session_options_for(options.timeout));
   const auto& runtime = entry.runtime;
-  for (const auto& name : entry.scenarios) {
+  for (std::size_t i = 0; i < entry.scenarios.size(); ++i) {
+    const std::string& name = entry.scenarios[i];
+    if (interrupted() || budget.spent()) {
+      entry.not_run = entry.scenarios.size() - i;
+      break;
+    }
     const std::string reproduce =
         reproduce_command(context, store.scenario_path(name), runtime, catalog.config_file());
     std::optional<format::scenario> scenario;
@@ -125,7 +135,19 @@ void replay_runtime(runtime_replay& entry, const golden_store& store, const repl
                                            runtime.name, name, e.what()));
       continue;
     }
+    try {
+      // A hand-edited or corrupted golden is bad input, not a regression of the runtime.
+      (void)format::load_trace(store.trace_path(runtime.name, name));
+    } catch (const format::format_error& e) {
+      entry.failures.push_back(
+          fmt::format("{}  {}\n    the golden trace is invalid: {}", runtime.name, name, e.what()));
+      continue;
+    }
     const auto result = session.run(scenario->source);
+    if (interrupted() && result.status == adapters::run_status::runtime_failure) {
+      entry.not_run = entry.scenarios.size() - i;  // abandoned by the interrupt
+      break;
+    }
     if (result.status == adapters::run_status::error ||
         result.status == adapters::run_status::runtime_failure) {
       entry.failures.push_back(fmt::format("{}  {}\n    {}\n    reproduce: {}", runtime.name, name,
@@ -174,8 +196,9 @@ exit_code replay(const replay_options& options, const cli_context& context) {
     fmt::print("{}\n", text);
     std::fflush(stdout);
   };
+  const time_budget budget(options.time_budget);
   parallel_for(entries.size(), options.jobs, [&](std::size_t i) {
-    replay_runtime(entries[i], store, options, context, catalog, say);
+    replay_runtime(entries[i], store, options, context, catalog, budget, say);
   });
 
   text_table table({"runtime", "scenarios", "reproduced", "differ", "unsupported", "failed"});
@@ -184,7 +207,9 @@ exit_code replay(const replay_options& options, const cli_context& context) {
   std::size_t unsupported = 0;
   std::vector<std::string> differences;
   std::vector<std::string> failures;
+  std::size_t not_run = 0;
   for (const auto& entry : entries) {
+    not_run += entry.not_run;
     table.add_row({entry.runtime.name, std::to_string(entry.scenarios.size()),
                    std::to_string(entry.reproduced), std::to_string(entry.differences.size()),
                    std::to_string(entry.unsupported), std::to_string(entry.failures.size())});
@@ -232,6 +257,14 @@ exit_code replay(const replay_options& options, const cli_context& context) {
                failures.size() == 1 ? "" : "s", failures.size() == 1 ? "it was" : "they were");
     code = worse(code, exit_code::failure);
   }
+  if (not_run > 0) {
+    fmt::print("PARTIAL: {}; {} golden{} not replayed, so not checked.\n",
+               interrupted()
+                   ? "interrupted by " + interrupt_signal_name()
+                   : fmt::format("the time budget of {:g} s was spent", options.time_budget),
+               not_run, not_run == 1 ? " was" : "s were");
+    code = worse(code, exit_code::failure);
+  }
   if (code == exit_code::ok) {
     fmt::print("OK: all {} golden trace{} reproduced on {} runtime{}.\n", total_scenarios,
                total_scenarios == 1 ? "" : "s", entries.size(), entries.size() == 1 ? "" : "s");
@@ -247,7 +280,8 @@ command add_replay_command(CLI::App& parent, const cli_context& context) {
       "replay", "The golden regression check: re-run recorded goldens, compare byte for byte");
   app->footer(
       "Exit status: 0 every golden reproduced, 1 a golden no longer reproduces, 2 a scenario "
-      "could not be run or bad input, 77 (--skip-missing) the runtime is not installed.");
+      "could not be run, bad input or the --time-budget ran out (partial), 77 (--skip-missing) the "
+      "runtime is not installed, 130/143 interrupted by SIGINT/SIGTERM (partial).");
   app->add_option("--runtime", options->runtimes,
                   "Runtime to check (repeatable; default: every installed runtime that has "
                   "goldens)");
@@ -258,6 +292,7 @@ command add_replay_command(CLI::App& parent, const cli_context& context) {
                 "A --runtime that is not installed is skipped (exit 77 when nothing is left) "
                 "instead of being an error");
   add_timeout_option(*app, options->timeout);
+  add_time_budget_option(*app, options->time_budget);
   app->add_option("--config", options->config, "Runtime configuration file");
   return {app, [options, context] { return replay(*options, context); }};
 }

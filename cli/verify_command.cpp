@@ -105,7 +105,7 @@ exit_code run_verify(const verify_options& options, const cli_context& context) 
       if (it == scenarios.end()) it = scenarios.emplace(name, store.load_scenario(name)).first;
       const format::scenario& sc = it->second;
       auto path = store.trace_path(runtime, name);
-      nlohmann::json trace = format::load_json_file(path);
+      nlohmann::json trace = format::load_trace(path);
       std::optional<model::profile> p =
           forced ? forced : model::profile_of_runtime(trace.at("runtime"));
       if (!p) {
