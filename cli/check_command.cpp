@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -27,6 +28,7 @@
 #include "cli/command.h"
 #include "cli/corpus_options.h"
 #include "cli/golden_store.h"
+#include "cli/interrupt.h"
 #include "cli/known_deviations.h"
 #include "cli/parallel_for.h"
 #include "cli/profile_option.h"
@@ -111,6 +113,14 @@ std::vector<std::string> summary_columns() {
           "findings", "runtime failures", "seconds"};
 }
 
+// Adds "partial" to a written --report-json, so tools reading it know cases are missing.
+void mark_report_partial(const std::filesystem::path& path, std::size_t not_run) {
+  nlohmann::json report = nlohmann::json::parse(std::ifstream(path));
+  report["partial"] = {{"cases_not_run", not_run},
+                       {"reason", interrupted() ? interrupt_signal_name() : "time budget"}};
+  std::ofstream(path) << report.dump(2) << "\n";
+}
+
 struct tally {
   std::size_t run = 0, conforms = 0, skipped = 0, deviations = 0, findings = 0, failures = 0;
 };
@@ -187,6 +197,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   parallel_for(jobs, jobs, [&](std::size_t job) {
     conformance::case_runner& runner = *runners[job];
     for (std::size_t k = job; k < indices.size(); k += jobs) {
+      if (interrupted()) break;
       if (options.time_budget > 0 &&
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >
               options.time_budget) {
@@ -218,6 +229,8 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
         return conformance::judge_live(runner, x, *profile, deviation_clauses);
       };
       conformance::judged_case judged = judge(c);
+      // A case abandoned by the interrupt is not run; what was found before stays saved.
+      if (interrupted() && judged.outcome == conformance::case_outcome::runtime_failure) break;
       const std::string reproduce = fmt::format("{} --case {}", base_command, index);
       std::optional<check_report::item> item;
       std::string report;
@@ -281,7 +294,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   // Strict expected failures: each listed deviation of this runtime must still reproduce.
   std::size_t stale = 0;
   for (const known_deviation& d : known.entries) {
-    if (d.runtime != runtime.name || options.only_case) continue;
+    if (d.runtime != runtime.name || options.only_case || interrupted()) continue;
     const format::scenario sc = store.load_scenario(d.scenario);
     const adapters::run_result result = runners[0]->run(sc.source, sc);
     if (result.status != adapters::run_status::ok) continue;
@@ -300,7 +313,11 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   report_data.findings = counts.findings;
   report_data.failures = counts.failures;
   fmt::print("\n{}", report_data.clause_table());
-  if (options.report_json) report_data.write_json(*options.report_json);
+  const std::size_t not_run = indices.size() - counts.run - counts.skipped;
+  if (options.report_json) {
+    report_data.write_json(*options.report_json);
+    if (not_run > 0) mark_report_partial(*options.report_json, not_run);
+  }
   if (options.junit) report_data.write_junit(*options.junit);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -322,6 +339,13 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   if (counts.skipped > 0) {
     fmt::print("{} case{} skipped: no transition of a clause matching '{}'\n", counts.skipped,
                counts.skipped == 1 ? "" : "s", *options.clauses);
+  }
+  if (not_run > 0) {
+    fmt::print("PARTIAL: {}; {} of {} cases not run. Findings saved so far are complete.\n",
+               interrupted()
+                   ? "interrupted by " + interrupt_signal_name()
+                   : fmt::format("the time budget of {:g} s was spent", options.time_budget),
+               not_run, indices.size());
   }
   exit_code code = exit_code::ok;
   if (counts.findings > 0 || stale > 0) code = exit_code::finding;
