@@ -17,6 +17,13 @@ silent        never introduces itself
 old-protocol  introduces itself as aioconform.adapter/0
 refuse        introduces itself with an error (an option it cannot honour), exits 2
 chatty        like good, after writing 1 MiB to stderr per scenario
+exit-at-start exits with status 3 before introducing itself
+exit-after N  answers N scenarios like good, then exits with status 0 on the next request
+truncated     answers with the first half of a good answer's line, then exits
+wrong-scenario answers with a valid trace of another scenario
+flood         answers with an endless line of output (no newline, never ends)
+unknown-event answers with a trace holding an event of an unknown kind
+slow S        like good, but sleeps S seconds before each answer
 """
 import json
 import os
@@ -45,7 +52,9 @@ def trace(name, t, runtime=RUNTIME):
 def answer(mode, request):
     rid = request["id"]
     name = request["scenario"]["name"]
-    if mode in ("good", "chatty"):
+    if mode in ("good", "chatty", "slow"):
+        if mode == "slow":
+            time.sleep(float(sys.argv[2]))
         if mode == "chatty":
             sys.stderr.write(("x" * 1023 + "\n") * 1024)
             sys.stderr.flush()
@@ -78,6 +87,21 @@ def answer(mode, request):
     elif mode == "hang":
         while True:
             time.sleep(60)
+    elif mode == "truncated":
+        line = json.dumps({"id": rid, "status": "ok", "trace": trace(name, 0)})
+        sys.stdout.write(line[:len(line) // 2] + "\n")
+        sys.stdout.flush()
+        sys.exit(0)
+    elif mode == "wrong-scenario":
+        say({"id": rid, "status": "ok", "trace": trace(name + "-elsewhere", 0)})
+    elif mode == "flood":
+        chunk = "y" * 65536
+        while True:
+            sys.stdout.write(chunk)
+    elif mode == "unknown-event":
+        odd = trace(name, 0)
+        odd["events"].insert(1, {"t": 0, "task": "main", "ev": "teleport"})
+        say({"id": rid, "status": "ok", "trace": odd})
 
 
 def main():
@@ -89,6 +113,9 @@ def main():
             mode = "hang"
         except FileExistsError:
             mode = "good"
+    if mode == "exit-at-start":
+        sys.stderr.write("fake: cannot start: no runtime here\n")
+        return 3
     if mode == "silent":
         while True:
             time.sleep(60)
@@ -99,11 +126,18 @@ def main():
         say({"protocol": "aioconform.adapter/1", "error": "uvloop is not importable"})
         return 2
     say({"protocol": "aioconform.adapter/1", "runtime": RUNTIME, "features": ["timeout"]})
+    answered = 0
     for line in sys.stdin:
         request = json.loads(line)
         if request.get("quit"):
             return 0
-        answer(mode, request)
+        if mode == "exit-after":
+            if answered == int(sys.argv[2]):
+                return 0
+            answer("good", request)
+        else:
+            answer(mode, request)
+        answered += 1
     return 0
 
 
