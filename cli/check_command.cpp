@@ -68,6 +68,7 @@ struct check_options {
   std::size_t max_shrinks = 300;
   std::optional<std::string> report_json;
   std::optional<std::string> junit;
+  std::optional<std::string> dump_scenarios;
 };
 
 adapters::runtime_spec chosen_runtime(const check_options& options) {
@@ -207,6 +208,12 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
       rc::Shrinkable<conformance::live_case> shrinkable =
           conformance::make_case(seed, index, *profile);
       const conformance::live_case c = shrinkable.value();
+      if (options.dump_scenarios) {
+        // For bench/check_throughput: the same scenarios, run without the harness.
+        std::ofstream(std::filesystem::path(*options.dump_scenarios) /
+                      ("case-" + std::to_string(index) + ".json"))
+            << c.document.dump() << "\n";
+      }
       // The clauses of the model's transitions for this case: the --clauses filter and the
       // per-clause summary both read them.
       std::set<std::string> involved;
@@ -437,6 +444,9 @@ command add_check_command(CLI::App& parent, const cli_context& context) {
                   "Also write the results, per clause, as JSON to this file");
   app->add_option("--junit", options->junit,
                   "Also write JUnit XML to this file (one test case per clause)");
+  app->add_option("--dump-scenarios", options->dump_scenarios,
+                  "Also write each case's scenario to DIR/case-K.json (an existing folder)")
+      ->check(CLI::ExistingDirectory);
   app->add_option("--max-shrinks", options->max_shrinks,
                   "At most this many runs to shrink one finding")
       ->capture_default_str();
