@@ -48,9 +48,9 @@ event_loop::~event_loop() {
   // Unrun callbacks and timers drop their references; tasks still registered are pending
   // and held by the loop: their frames are destroyed with them (see task_base).
   while (!ready_.empty()) {
-    callback cb = ready_.front();
+    ready_entry e = ready_.front();
     ready_.pop_front();
-    discard(cb);
+    e.fn(e.arg, false);
   }
   for (const timer& t : timers_) discard(t.cb);
   timers_.clear();
@@ -73,7 +73,33 @@ loop_time event_loop::time() const {
 }
 
 void event_loop::call_soon(callback cb) {
-  ready_.push_back(cb);
+  spilled_.push_back(cb);
+  ready_.push_back(ready_entry{&run_spilled, this});
+}
+
+void event_loop::call_soon(ready_fn fn, void* arg) {
+  ready_.push_back(ready_entry{fn, arg});
+}
+
+void event_loop::call_soon_first(ready_fn fn, void* arg) {
+  ready_.push_front(ready_entry{fn, arg});
+}
+
+void event_loop::run_spilled(void* loop, bool run) {
+  auto& spilled = static_cast<event_loop*>(loop)->spilled_;
+  callback cb = spilled.front();
+  spilled.pop_front();
+  if (!run) {
+    discard(cb);
+    return;
+  }
+  struct release_guard {
+    future_base* fut;
+    ~release_guard() {
+      if (fut) fut->release();
+    }
+  } guard{cb.fut};
+  cb.fn(cb.ctx, cb.fut);
 }
 
 void event_loop::call_soon(std::function<void()> fn) {
@@ -108,7 +134,8 @@ void event_loop::cancel_timer(timer_id id) {
   if (!due.empty()) discard(due.mapped());  // after extract: a release may cancel timers
 }
 
-void event_loop::run_due_timer(void* id, future_base*) {
+void event_loop::run_due_timer(void* id, bool run) {
+  if (!run) return;  // the loop's destructor discards due_timers_
   event_loop& loop = *running_loop;
   auto due = loop.due_timers_.extract(static_cast<timer_id>(reinterpret_cast<std::uintptr_t>(id)));
   if (due.empty()) return;  // cancelled after it became due
@@ -157,21 +184,15 @@ bool event_loop::run_once() {
     }
     due_timers_.emplace(t.seq, t.cb);
     // loop.timer.after-ready
-    ready_.push_back(callback{
-        &run_due_timer, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.seq)), nullptr});
+    ready_.push_back(
+        ready_entry{&run_due_timer, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.seq))});
   }
   running_scope scope(this);
   // Only the callbacks ready now run in this iteration (loop.call_soon.next-iteration).
   for (std::size_t n = ready_.size(); n > 0; --n) {
-    callback cb = ready_.front();
+    ready_entry e = ready_.front();
     ready_.pop_front();
-    struct release_guard {
-      future_base* fut;
-      ~release_guard() {
-        if (fut) fut->release();
-      }
-    } guard{cb.fut};
-    cb.fn(cb.ctx, cb.fut);
+    e.fn(e.arg, true);
   }
   return true;
 }

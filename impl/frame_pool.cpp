@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -25,8 +26,11 @@
 namespace aioconform::impl {
 namespace {
 
-constexpr std::size_t granule = 16;  // alignof(std::max_align_t) on x86-64 and AArch64
+constexpr std::size_t granule = 8;
 constexpr std::size_t classes = frame_pool::max_pooled / granule + 1;
+// alignof(std::max_align_t) on x86-64 and AArch64: what ::operator new gives, so what a
+// block whose size is a multiple of it may need (see frame_pool::allocate).
+constexpr std::size_t max_align = 16;
 // Chunks double from 64 KiB, so a small program does not map a huge page it barely uses,
 // up to 2 MiB: the size of a transparent huge page.
 constexpr std::size_t first_chunk = std::size_t{64} << 10;
@@ -76,7 +80,7 @@ struct pool {
 
   void* refill(std::size_t bytes) {
     std::size_t size = next_size;
-    void* c = std::aligned_alloc(size == huge_chunk ? huge_chunk : granule, size);
+    void* c = std::aligned_alloc(size == huge_chunk ? huge_chunk : max_align, size);
     if (!c) throw std::bad_alloc();
     if (size == huge_chunk) madvise(c, size, MADV_HUGEPAGE);  // a hint; harmless without THP
     if (chunks.empty()) first_size = size;
@@ -102,12 +106,15 @@ void* frame_pool::allocate(std::size_t size) {
     return b;
   }
   std::size_t bytes = c * granule;
+  // Chunks are 16-aligned: a block that must be skips at most an 8-byte gap.
+  std::size_t skip =
+      bytes % max_align == 0 ? reinterpret_cast<std::uintptr_t>(p.bump) % max_align : 0;
   void* r;
-  if (static_cast<std::size_t>(p.end - p.bump) < bytes) {
+  if (static_cast<std::size_t>(p.end - p.bump) < skip + bytes) {
     r = p.refill(bytes);
   } else {
-    r = p.bump;
-    p.bump += bytes;
+    r = p.bump + skip;
+    p.bump += skip + bytes;
   }
   ++p.live;
   return r;

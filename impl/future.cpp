@@ -17,12 +17,12 @@ std::exception_ptr future_base::exception() {
   if (cancelled()) std::rethrow_exception(make_cancelled_error());
   if (!done()) throw invalid_state_error("Exception is not set.");
   log_traceback_ = false;
-  return exception_;
+  return held_exception();
 }
 
 void future_base::set_exception(std::exception_ptr e) {
   require_pending("set_exception");
-  exception_ = std::move(e);
+  set_held_exception(std::move(e));
   log_traceback_ = true;
   mark_done(state::finished);
 }
@@ -30,7 +30,7 @@ void future_base::set_exception(std::exception_ptr e) {
 std::exception_ptr future_base::make_cancelled_error() {
   // 3.11+ futures.py _make_cancelled_error returns _cancelled_exc and clears it, so only
   // the first retrieval sees it; later ones get a new error with the cancel message.
-  if (exception_) return std::exchange(exception_, nullptr);
+  if (std::exception_ptr saved = take_held_exception()) return saved;
   return std::make_exception_ptr(cancelled_error(cancel_message()));
 }
 
@@ -48,6 +48,23 @@ void future_base::set_cancel_message(std::string msg) {
   if (!msg.empty() || rare_) rare_data().cancel_message = std::move(msg);
 }
 
+const std::exception_ptr& future_base::held_exception() const noexcept {
+  static const std::exception_ptr none;
+  return rare_ ? rare_->exception : none;
+}
+
+void future_base::set_held_exception(std::exception_ptr e) {
+  if (e || rare_) rare_data().exception = std::move(e);
+}
+
+std::exception_ptr future_base::take_held_exception() noexcept {
+  return rare_ ? std::exchange(rare_->exception, nullptr) : nullptr;
+}
+
+void future_base::set_num_cancels_requested(int n) {
+  if (n != 0 || rare_) rare_data().num_cancels_requested = n;
+}
+
 void future_base::add_done_callback(done_fn fn, void* ctx) {
   if (done()) {
     add_ref();
@@ -60,6 +77,7 @@ void future_base::add_done_callback(done_fn fn, void* ctx) {
 }
 
 std::size_t future_base::remove_done_callback(done_fn fn, void* ctx) {
+  if (done()) return 0;
   auto matches = [&](const registration& r) { return r.fn == fn && r.ctx == ctx; };
   std::size_t n = 0;
   std::vector<registration>* more = rare_ ? &rare_->more_callbacks : nullptr;
@@ -85,7 +103,7 @@ void future_base::release() noexcept {
     // futures.py: Future.__del__ (task.never-retrieved).
     try {
       loop_->call_exception_handler(
-          {std::string(kind()) + " exception was never retrieved", exception_});
+          {std::string(kind()) + " exception was never retrieved", held_exception()});
     } catch (...) {
     }
   }
@@ -95,16 +113,38 @@ void future_base::release() noexcept {
 void future_base::mark_done(state s) {
   state_ = s;
   if (!first_.fn) return;
-  add_ref();
-  loop_->call_soon(callback{first_.fn, first_.ctx, this});
-  first_ = {};
-  if (!rare_) return;
-  for (const registration& r : rare_->more_callbacks) {
-    add_ref();
-    loop_->call_soon(callback{r.fn, r.ctx, this});
+  add_ref();  // held by the entry
+  loop_->call_soon(&future_base::run_done_callbacks, this);
+}
+
+void future_base::run_done_callbacks(void* self, bool run) {
+  auto* f = static_cast<future_base*>(self);
+  struct release_guard {
+    future_base* f;
+    ~release_guard() { f->release(); }
+  } guard{f};
+  registration first = std::exchange(f->first_, {});
+  std::vector<registration> more;
+  if (f->rare_) more.swap(f->rare_->more_callbacks);
+  if (!run) return;
+  std::size_t next = 0;  // which one runs: 0 is `first`, k > 0 is more[k - 1]
+  try {
+    for (; next <= more.size(); ++next) {
+      const registration& r = next == 0 ? first : more[next - 1];
+      r.fn(r.ctx, f);
+    }
+  } catch (...) {
+    // Each is its own handle in asyncio: those after the one that threw stay queued, first
+    // in line, as their handles would.
+    if (++next <= more.size()) {
+      f->first_ = more[next - 1];
+      more.erase(more.begin(), more.begin() + static_cast<std::ptrdiff_t>(next));
+      f->rare_data().more_callbacks = std::move(more);
+      f->add_ref();
+      f->loop_->call_soon_first(&future_base::run_done_callbacks, f);
+    }
+    throw;
   }
-  rare_->more_callbacks.clear();
-  rare_->more_callbacks.shrink_to_fit();
 }
 
 void future_base::require_pending(const char* what) const {
@@ -115,7 +155,7 @@ void future_base::check_result() {
   if (cancelled()) std::rethrow_exception(make_cancelled_error());
   if (!done()) throw invalid_state_error("Result is not set.");
   log_traceback_ = false;
-  if (exception_) std::rethrow_exception(exception_);
+  if (held_exception()) std::rethrow_exception(held_exception());
 }
 
 }  // namespace aioconform::impl

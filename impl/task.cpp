@@ -13,7 +13,7 @@ void close_task(task_link* t) noexcept {
 bool task_base::cancel(std::string msg) {
   log_traceback_ = false;
   if (done()) return false;
-  ++num_cancels_requested_;
+  set_num_cancels_requested(num_cancels_requested() + 1);
   if (!inline_ && fut_waiter_ && fut_waiter_->cancel(msg)) return true;
   must_cancel_ = true;
   set_cancel_message(std::move(msg));
@@ -21,11 +21,12 @@ bool task_base::cancel(std::string msg) {
 }
 
 int task_base::uncancel() noexcept {
-  if (num_cancels_requested_ > 0) {
-    --num_cancels_requested_;
-    if (num_cancels_requested_ == 0) must_cancel_ = false;
+  int n = num_cancels_requested();
+  if (n > 0) {
+    set_num_cancels_requested(--n);  // allocates nothing: the count is out of line already
+    if (n == 0) must_cancel_ = false;
   }
-  return num_cancels_requested_;
+  return n;
 }
 
 void task_base::schedule(event_loop& loop) {
@@ -42,18 +43,23 @@ void task_base::suspend_on(future_base& f) {
 }
 
 void task_base::yield_now() {
-  add_ref();
-  loop_->call_soon(callback{&task_base::run_step, this, this});
+  add_ref();  // held by the entry
+  loop_->call_soon(&task_base::run_step, this);
 }
 
 void task_base::rethrow_injected() {
   if (held_ != held::injected) return;
   held_ = held::nothing;
-  std::rethrow_exception(std::exchange(exception_, nullptr));
+  std::rethrow_exception(take_held_exception());
 }
 
-void task_base::run_step(void* ctx, future_base*) {
-  static_cast<task_base*>(ctx)->step();
+void task_base::run_step(void* self, bool run) {
+  auto* t = static_cast<task_base*>(self);
+  struct release_guard {
+    task_base* t;
+    ~release_guard() { t->release(); }
+  } guard{t};
+  if (run) t->step();
 }
 
 void task_base::wakeup(void* ctx, future_base* f) {
@@ -70,7 +76,7 @@ void task_base::step(const future_base* woke_by) {
     // A CancelledError the awaited future already delivers is kept, with its message
     // (task.cancel.message: the first message wins for a task suspended on a future).
     if (woke_by == nullptr || !woke_by->delivers_cancelled_error()) {
-      exception_ = std::make_exception_ptr(cancelled_error(cancel_message()));
+      set_held_exception(std::make_exception_ptr(cancelled_error(cancel_message())));
       held_ = held::injected;
     }
     must_cancel_ = false;
@@ -96,8 +102,8 @@ void task_base::step(const future_base* woke_by) {
 
 void task_base::finish() {
   if (take_raised()) {
-    if (is_cancelled_error(exception_)) {
-      set_cancel_message({});  // super().cancel() without msg; awaiters see exception_
+    if (is_cancelled_error(held_exception())) {
+      set_cancel_message({});  // super().cancel() without msg; awaiters see that error
       mark_done(state::cancelled);
     } else {
       log_traceback_ = true;
@@ -114,7 +120,7 @@ void task_base::finish() {
 
 bool task_base::take_raised() noexcept {
   held h = std::exchange(held_, held::nothing);
-  if (h != held::raised) exception_ = nullptr;  // an injected error nobody rethrew
+  if (h != held::raised) set_held_exception(nullptr);  // an injected error nobody rethrew
   return h == held::raised;
 }
 
@@ -144,7 +150,7 @@ void task_base::finish_inline() noexcept {
   frame_done_ = true;
   if (take_raised()) {
     // The awaiter rethrows it at once: it counts as retrieved (no log_traceback_).
-    mark_done(is_cancelled_error(exception_) ? state::cancelled : state::finished);
+    mark_done(is_cancelled_error(held_exception()) ? state::cancelled : state::finished);
   } else {
     mark_done(state::finished);
   }

@@ -17,7 +17,8 @@ namespace aioconform::impl {
 ///
 /// Invariant: a scheduled task that is not done is registered with its loop, which holds
 /// one reference to it; `fut_waiter_` is the future it is suspended on, if any;
-/// `must_cancel_` means a cancellation was requested and not yet delivered or forwarded;
+/// `must_cancel_` (kept with its other flags in future_base's last word) means a
+/// cancellation was requested and not yet delivered or forwarded;
 /// `resume_point_` is the innermost frame of the chain of coroutines it runs (its own, or
 /// one it awaits inline). The coroutine frame holds this object (the promise): destroy()
 /// destroys the frame.
@@ -32,7 +33,7 @@ class task_base : public future_base, public task_link {
   /// (task.cancel.not-immediate).
   bool cancel(std::string msg = "") override;
   /// Number of cancellation requests not undone by uncancel() (task.cancelling).
-  int cancelling() const noexcept { return num_cancels_requested_; }
+  int cancelling() const noexcept { return num_cancels_requested(); }
   /// Removes one request (not below zero); at zero drops an undelivered cancellation,
   /// as 3.13 does (task.uncancel.clears-pending). Returns the new count.
   int uncancel() noexcept;
@@ -74,20 +75,21 @@ class task_base : public future_base, public task_link {
   explicit task_base(std::coroutine_handle<> handle) noexcept
       : future_base(nullptr), resume_point_(handle) {}
 
-  /// unhandled_exception(): what left the coroutine is kept in exception_ until finish().
+  /// unhandled_exception(): what left the coroutine is held until finish().
   void set_raised(std::exception_ptr e) noexcept {
-    exception_ = std::move(e);
+    set_held_exception(std::move(e));
     held_ = held::raised;
   }
 
  private:
   friend void detail::close_task(task_link* t) noexcept;
-  static void run_step(void* ctx, future_base*);
+  /// The ready-queue entry of a step; it holds a reference to the task.
+  static void run_step(void* self, bool run);
   static void wakeup(void* ctx, future_base*);
   /// tasks.py Task.__step; `woke_by` is the future whose completion resumed the task, if any.
   void step(const future_base* woke_by = nullptr);
   void finish();
-  /// Whether exception_ holds what left the coroutine; clears anything else it holds.
+  /// Whether the held exception is what left the coroutine; clears anything else held.
   bool take_raised() noexcept;
   /// Marks an inline-awaited task done with what its coroutine returned or raised.
   void finish_inline() noexcept;
@@ -99,15 +101,6 @@ class task_base : public future_base, public task_link {
     future_base* fut_waiter_ = nullptr;  ///< asyncio's _fut_waiter, unless inline_
     inline_caller* caller_;              ///< the awaiting frame, while inline_
   };
-  int num_cancels_requested_ = 0;  ///< asyncio's _num_cancels_requested
-  bool must_cancel_ : 1 = false;   ///< asyncio's _must_cancel
-  bool started_ : 1 = false;       ///< the coroutine has been resumed once
-  bool frame_done_ : 1 = false;    ///< its own coroutine reached final suspension
-  bool inline_ : 1 = false;        ///< awaited inline and not finished
-  /// What exception_ holds while the task is pending (it is free until then, so the
-  /// error to throw at the next resumption and the one that left the coroutine share it).
-  enum class held : std::uint8_t { nothing, injected, raised };
-  held held_ = held::nothing;
 };
 
 template <class T>

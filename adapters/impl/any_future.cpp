@@ -5,16 +5,13 @@
 namespace aioconform::impl_runtime {
 namespace {
 
-// impl has no non-retrieving accessor for a future's exception (asyncio's Future._exception)
-// or its never-retrieved flag (_log_traceback); a derived class may name the protected
-// members, and a pointer to member formed through it reads them on any future_base.
-struct peek : impl::future_base {
+// A future's exception (asyncio's Future._exception) and never-retrieved flag
+// (_log_traceback), read without retrieving them.
+struct peek {
   static std::exception_ptr exception(const impl::future_base& f) noexcept {
-    return f.*(&peek::exception_);
+    return f.held_exception();
   }
-  static bool log_traceback(const impl::future_base& f) noexcept {
-    return f.*(&peek::log_traceback_);
-  }
+  static bool log_traceback(const impl::future_base& f) noexcept { return f.log_traceback(); }
 };
 
 template <class T>

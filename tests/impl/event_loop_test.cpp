@@ -131,6 +131,19 @@ TEST(event_loop, a_cancelled_due_timer_drops_its_callback) {
   EXPECT_EQ(shared.use_count(), 1);
 }
 
+TEST(event_loop, cancelling_a_due_timer_drops_its_callback_at_once) {
+  event_loop loop;
+  auto shared = std::make_shared<int>(1);
+  timer_id id = loop.call_later(0, [shared] {});
+  long seen = 0;
+  loop.call_soon([&] {
+    loop.cancel_timer(id);
+    seen = shared.use_count();  // as TimerHandle.cancel() drops its callback
+  });
+  loop.run_once();
+  EXPECT_EQ(seen, 1);
+}
+
 TEST(event_loop, run_once_reports_hang_when_nothing_can_run) {
   event_loop loop;
   EXPECT_FALSE(loop.run_once());

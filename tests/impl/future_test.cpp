@@ -53,6 +53,37 @@ TEST(future, removed_callback_is_not_called) {
   EXPECT_TRUE(calls.empty());
 }
 
+TEST(future, callbacks_of_a_done_future_can_no_longer_be_removed) {
+  event_loop loop;
+  future<int> f(loop);
+  std::vector<int> calls;
+  f.add_done_callback(&record, &calls);
+  f.set_result(1);
+  EXPECT_EQ(f.remove_done_callback(&record, &calls), 0u);  // already scheduled
+  loop.run_once();
+  EXPECT_EQ(calls, std::vector<int>{1});
+}
+
+void throw_error(void*, future_base*) {
+  throw error("ValueError", "in a done callback");
+}
+
+TEST(future, done_callbacks_after_one_that_throws_run_before_anything_queued_later) {
+  event_loop loop;
+  future<int> f(loop);
+  std::vector<int> calls;
+  f.add_done_callback(&record, &calls);
+  f.add_done_callback(&throw_error, nullptr);
+  f.add_done_callback(&record2, &calls);
+  f.add_done_callback(&record, &calls);
+  f.set_result(1);
+  loop.call_soon([&calls] { calls.push_back(3); });
+  EXPECT_THROW(loop.run_once(), error);
+  EXPECT_EQ(calls, std::vector<int>{1});
+  loop.run_once();
+  EXPECT_EQ(calls, (std::vector<int>{1, 2, 1, 3}));
+}
+
 TEST(future, cancel_is_immediate_and_returns_false_when_done) {
   event_loop loop;
   future<int> f(loop);
