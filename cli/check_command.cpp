@@ -69,11 +69,15 @@ struct check_options {
   std::optional<std::string> report_json;
   std::optional<std::string> junit;
   std::optional<std::string> dump_scenarios;
+  // Set by run_check_all: the runtime, already found (discovery probes every interpreter).
+  std::optional<adapters::runtime_spec> discovered;
 };
 
 adapters::runtime_spec chosen_runtime(const check_options& options) {
   adapters::runtime_spec spec;
-  if (options.runtime == conformance::impl_runtime_name) {
+  if (options.discovered) {
+    spec = *options.discovered;
+  } else if (options.runtime == conformance::impl_runtime_name) {
     spec.name = conformance::impl_runtime_name;
   } else if (options.runtime_cmd) {
     try {
@@ -378,6 +382,7 @@ exit_code run_check_all(const check_options& options, const cli_context& context
   exit_code code = exit_code::ok;
   for (const adapters::runtime_spec& runtime : runtimes) {
     each.runtime = runtime.name;
+    each.discovered = runtime;
     each.cases = options.cases;
     // The runtime object says whether its clock is real; asking costs an adapter start,
     // so the name is used: uvloop is the only real-clock runtime discovery finds.
