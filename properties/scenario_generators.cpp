@@ -471,8 +471,17 @@ class realizer {
     // bound (taskgroup.eager-failure).
     const bool binds = kind == "gather" || kind == "shield" || kind == "as_completed" ||
                        (kind == "task_group" && !profile_.eager);
+    // From 3.11 wait refuses bare coroutines (wait.coroutines): there a script child of a
+    // wait or wait_any names a bound task instead when one exists, so that the return_when,
+    // timeout and membership clauses are reached and not only the TypeError.
+    const bool tasks_only = (kind == "wait" || kind == "wait_any") && profile_.minor >= 11 &&
+                            at.main && !handles_.empty();
     json children = json::array();
     for (const json& c : d.at("children")) {
+      if (tasks_only && c.contains("script")) {
+        children.push_back(json{{"task", *handle_ref(c.at("script"), at)}});
+        continue;
+      }
       if (auto r = child(c, at, binds ? bound : nullptr, kind == "task_group")) {
         children.push_back(std::move(*r));
       }
