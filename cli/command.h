@@ -27,5 +27,6 @@ command add_diff_command(CLI::App& parent, const cli_context& context);
 command add_check_command(CLI::App& parent, const cli_context& context);
 command add_simulate_command(CLI::App& parent, const cli_context& context);
 command add_verify_command(CLI::App& parent, const cli_context& context);
+command add_mutants_command(CLI::App& parent, const cli_context& context);
 
 }  // namespace aioconform::cli

@@ -41,7 +41,8 @@ int run(int argc, char** argv) {
       cli::add_runtimes_command(app, context), cli::add_run_command(app, context),
       cli::add_record_command(app, context),   cli::add_replay_command(app, context),
       cli::add_diff_command(app, context),     cli::add_verify_command(app, context),
-      cli::add_simulate_command(app, context), cli::add_check_command(app, context)};
+      cli::add_simulate_command(app, context), cli::add_check_command(app, context),
+      cli::add_mutants_command(app, context)};
 
   try {
     app.parse(argc, argv);
