@@ -37,6 +37,8 @@
 #include "cli/timeout_option.h"
 #include "conformance/case_runner.h"
 #include "conformance/case_source.h"
+#include "conformance/clause_coverage.h"
+#include "conformance/exhaustive_cases.h"
 #include "conformance/findings.h"
 #include "conformance/live_judge.h"
 #include "conformance/progress_line.h"
@@ -71,6 +73,7 @@ struct check_options {
   std::optional<std::string> dump_scenarios;
   // Set by run_check_all: the runtime, already found (discovery probes every interpreter).
   std::optional<adapters::runtime_spec> discovered;
+  std::optional<std::string> exhaustive;
 };
 
 adapters::runtime_spec chosen_runtime(const check_options& options) {
@@ -167,19 +170,31 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
                     runtime_object.value("version", "?") +
                     ", which has no version profile; pass --profile");
   }
+  std::optional<conformance::exhaustive_bounds> bounds;
+  if (options.exhaustive) {
+    try {
+      bounds = conformance::parse_exhaustive_bounds(*options.exhaustive);
+    } catch (const std::invalid_argument& e) {
+      throw cli_error(e.what());
+    }
+  }
+  const std::uint64_t case_count =
+      bounds ? conformance::exhaustive_case_count(*bounds) : options.cases;
   std::set<std::string> deviation_clauses;
   for (const known_deviation& d : known.entries) {
     if (d.runtime == runtime.name) deviation_clauses.insert(d.clause);
   }
 
-  const std::string base_command = fmt::format(
-      "{} check {} --seed {}", context.program,
-      options.runtime_cmd ? "--runtime-cmd " + adapters::join_command_line({*options.runtime_cmd})
-                          : "--runtime " + *options.runtime,
-      seed);
+  const std::string base_command =
+      fmt::format("{} check {} --seed {}", context.program,
+                  options.runtime_cmd
+                      ? "--runtime-cmd " + adapters::join_command_line({*options.runtime_cmd})
+                      : "--runtime " + *options.runtime,
+                  seed) +
+      (options.exhaustive ? " --exhaustive " + *options.exhaustive : "");
   fmt::print("Live conformance check of {} under profile {} (seed {}, {} case{}{}).\n",
-             runtime.name, profile->name(), seed, options.only_case ? 1 : options.cases,
-             options.only_case || options.cases == 1 ? "" : "s",
+             runtime.name, profile->name(), seed, options.only_case ? 1 : case_count,
+             options.only_case || case_count == 1 ? "" : "s",
              shard_count > 1 ? fmt::format(", shard {}/{}", shard_index + 1, shard_count) : "");
   std::fflush(stdout);
 
@@ -187,7 +202,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   if (options.only_case) {
     indices.push_back(*options.only_case);
   } else {
-    for (std::uint64_t i = 0; i < options.cases; ++i) {
+    for (std::uint64_t i = 0; i < case_count; ++i) {
       if (i % shard_count == shard_index) indices.push_back(i);
     }
   }
@@ -210,7 +225,8 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
       }
       const std::uint64_t index = indices[k];
       rc::Shrinkable<conformance::live_case> shrinkable =
-          conformance::make_case(seed, index, *profile);
+          bounds ? conformance::make_exhaustive_case(*bounds, index)
+                 : conformance::make_case(seed, index, *profile);
       const conformance::live_case c = shrinkable.value();
       if (options.dump_scenarios) {
         // For bench/check_throughput: the same scenarios, run without the harness.
@@ -323,7 +339,20 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   report_data.deviations = counts.deviations;
   report_data.findings = counts.findings;
   report_data.failures = counts.failures;
+  // Every clause of SPEC.md gets a row, exercised or not (clause coverage).
+  std::size_t spec_clauses = 0, exercised = 0;
+  try {
+    for (const std::string& id :
+         conformance::spec_clause_ids(conformance::default_spec_path(store.root()))) {
+      ++spec_clauses;
+      if (report_data.clauses[id].cases > 0) ++exercised;
+    }
+  } catch (const std::runtime_error&) {
+  }
   fmt::print("\n{}", report_data.clause_table());
+  if (spec_clauses > 0) {
+    fmt::print("Clauses of SPEC.md exercised by these cases: {} of {}.\n", exercised, spec_clauses);
+  }
   const std::size_t not_run = indices.size() - counts.run - counts.skipped;
   if (options.report_json) {
     report_data.write_json(*options.report_json);
@@ -449,6 +478,10 @@ command add_check_command(CLI::App& parent, const cli_context& context) {
                   "Also write the results, per clause, as JSON to this file");
   app->add_option("--junit", options->junit,
                   "Also write JUnit XML to this file (one test case per clause)");
+  app->add_option("--exhaustive", options->exhaustive,
+                  "Instead of random cases, every scenario within BOUNDS: 'default' ("
+                  "children=2,instants=3,cancel=1,tasks=1) or KEY=N pairs")
+      ->excludes("--cases");
   app->add_option("--dump-scenarios", options->dump_scenarios,
                   "Also write each case's scenario to DIR/case-K.json (an existing folder)")
       ->check(CLI::ExistingDirectory);
