@@ -141,8 +141,13 @@ class gathering_future : public future_core<R> {
     }
     if (nfinished_ != nfuts_) return;
     if (cancel_requested_) {
-      // gather.cancel.overrides-return-exceptions, gather.cancel.message: the last child's.
-      this->set_exception(children_.back()->make_cancelled_error());
+      // gather.cancel.overrides-return-exceptions, gather.cancel.message: the last child's
+      // _make_cancelled_error(); for a child not cancelled (it swallowed the cancellation, or
+      // finished first) that is CancelledError(its cancel message), never its own outcome.
+      future_base& last = *children_.back();
+      this->set_exception(last.cancelled()
+                              ? last.make_cancelled_error()
+                              : std::make_exception_ptr(cancelled_error(last.cancel_message())));
     } else {
       this->value.emplace(collect());  // gather.order
       this->mark_done(future_base::state::finished);
