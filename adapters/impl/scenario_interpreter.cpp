@@ -160,6 +160,21 @@ impl::task<json> interpreter::as_task(const awaitable& a) {
   return wrapper;
 }
 
+std::vector<impl::task<json>> interpreter::as_distinct_tasks(
+    const std::vector<awaitable>& children) {
+  std::vector<impl::task<json>> tasks;
+  std::vector<const impl::future_base*> seen;
+  for (const awaitable& a : children) {
+    if (a.future) {
+      const impl::future_base* b = a.future->base();
+      if (std::find(seen.begin(), seen.end(), b) != seen.end()) continue;
+      seen.push_back(b);
+    }
+    tasks.push_back(as_task(a));
+  }
+  return tasks;
+}
+
 void interpreter::alias(const impl::task<json>& wrapper, const any_future& f) {
   auto name = name_of(f.base());
   if (!name) return;
@@ -493,8 +508,7 @@ impl::task<json> interpreter::wait_body(std::vector<awaitable> children, format:
   if (has_coroutine(children)) {  // 3.11+: wait.coroutines
     throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
   }
-  std::vector<impl::task<json>> tasks;
-  for (const awaitable& a : children) tasks.push_back(as_task(a));
+  std::vector<impl::task<json>> tasks = as_distinct_tasks(children);
   impl::wait_result<json> r = co_await impl::wait(std::move(tasks), to_impl(when), timeout);
   co_return encode_wait_result(r);
 }
@@ -538,8 +552,7 @@ impl::task<json> interpreter::as_completed_body(std::string exec_name, std::stri
                                                 format::as_completed_form form) {
   // The adapter's task factory wraps the coroutine children in argument order, where
   // CPython iterates a set (the adapter's "burst").
-  std::vector<impl::task<json>> tasks;
-  for (const awaitable& a : children) tasks.push_back(as_task(a));
+  std::vector<impl::task<json>> tasks = as_distinct_tasks(children);
   impl::as_completed_iterator<json> it = impl::as_completed(std::move(tasks), timeout);
   json outcomes = json::array();
   for (std::size_t i = 0; it.has_next(); ++i) {

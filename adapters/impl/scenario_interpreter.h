@@ -102,6 +102,9 @@ class interpreter {
   /// The task a combinator that takes tasks is given for `a`: the coroutine's own task
   /// (created now), the task itself, or a task forwarding a plain future's outcome.
   impl::task<json> as_task(const awaitable& a);
+  /// as_task of each child, a future given twice once: wait and as_completed take set(fs)
+  /// (wait.duplicates), and a plain future's wrapper task would otherwise be made per mention.
+  std::vector<impl::task<json>> as_distinct_tasks(const std::vector<awaitable>& children);
   /// Names a task forwarding `f` like `f`, so results show the future asyncio would name.
   void alias(const impl::task<json>& wrapper, const any_future& f);
   /// `await a`: a future, or a coroutine run inline in the awaiting task.
