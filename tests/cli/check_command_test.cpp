@@ -72,9 +72,19 @@ TEST_F(check_command, a_mutant_is_caught_shrunk_saved_and_replayed) {
       << result.out;
   const std::string first_case = m[1];
   const fs::path saved = dir / "findings/custom" / ("case-" + first_case);
-  for (const char* file : {"scenario.json", "trace.json", "model-trace.json", "verdict.txt"}) {
+  for (const char* file :
+       {"scenario.json", "trace.json", "model-trace.json", "verdict.txt", "repro.py"}) {
     EXPECT_TRUE(fs::exists(saved / file)) << saved / file;
   }
+  // The standalone program runs on plain python3 (no aioconform) and says what the model
+  // expected.
+  EXPECT_TRUE(contains(result.out, "without aioconform: python3 " + (saved / "repro.py").string()))
+      << result.out;
+  const auto repro = testing::run_to_completion(
+      {.argv = {AIOCONFORM_TEST_PYTHON, (saved / "repro.py").string()}}, 60s);
+  EXPECT_EQ(repro.code, 0) << repro.out << repro.err;
+  EXPECT_TRUE(contains(repro.out, "main: exit, ")) << repro.out;
+  EXPECT_TRUE(contains(repro.out, "aioconform's model of asyncio expected:\n")) << repro.out;
   // The printed case replays alone, and a second finding never overwrites the first.
   const auto again = run(
       {"--runtime-cmd", runtime_command("sleep_wakes_early"), "--seed", "1", "--case", first_case});
@@ -94,6 +104,14 @@ TEST_F(check_command, shards_split_the_cases) {
   const auto bad = run({"--runtime-cmd", runtime_command(""), "--shard", "3/2"});
   EXPECT_EQ(bad.code, 2) << bad.out;
   EXPECT_TRUE(contains(bad.out, "--shard: expected K/N")) << bad.out;
+}
+
+// The reference runtime runs in-process: no adapter, the same table.
+TEST_F(check_command, the_reference_runtime_runs_in_process) {
+  const auto result = run({"--runtime", "impl", "--cases", "20", "--seed", "1"});
+  EXPECT_EQ(result.code, 0) << result.out;
+  EXPECT_TRUE(std::regex_search(result.out, std::regex(R"(impl +3\.13 +20 +20 +0 +0 +0)")))
+      << result.out;
 }
 
 }  // namespace
