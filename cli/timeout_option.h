@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 
 #include "adapters/adapter_session.h"
@@ -14,16 +15,22 @@ inline constexpr double default_timeout_seconds = 30.0;
 /// Adds --timeout S to `app`.
 inline void add_timeout_option(CLI::App& app, double& seconds) {
   app.add_option("--timeout", seconds,
-                 "Seconds a runtime gets to answer each scenario (and to start); on expiry the "
-                 "scenario fails and the adapter is restarted")
+                 "Seconds a runtime gets to answer each scenario (and to start, at least 10); on "
+                 "expiry the scenario fails and the adapter is restarted")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 }
 
+/// An interpreter's start-up can take seconds on a loaded machine: a short --timeout, meant
+/// for scenarios, must not fail a slow but healthy start.
+inline constexpr std::chrono::milliseconds min_start_timeout{10000};
+
 /// The sessions of every command stop waiting for their adapter when the run is interrupted.
 inline adapters::session_options session_options_for(double seconds) {
   const auto timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0));
-  return {.scenario_timeout = timeout, .start_timeout = timeout, .cancel_fd = interrupt_fd()};
+  return {.scenario_timeout = timeout,
+          .start_timeout = std::max(timeout, min_start_timeout),
+          .cancel_fd = interrupt_fd()};
 }
 
 /// A whole run's time budget: once spent, no new scenario starts (one already running still
