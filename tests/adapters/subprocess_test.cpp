@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace aioconform::adapters {
 namespace {
@@ -47,6 +49,25 @@ TEST(subprocess, read_line_times_out_without_blocking) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(child.read_line(100ms).status, read_status::timeout);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
+TEST(subprocess, a_readable_cancel_fd_ends_a_wait_at_once) {
+  int wake[2];
+  ASSERT_EQ(::pipe(wake), 0);
+  auto child = sh("exec sleep 10", {.cancel_fd = wake[0]});
+  std::thread waker([&] {
+    std::this_thread::sleep_for(100ms);
+    const char byte = 1;
+    EXPECT_EQ(::write(wake[1], &byte, 1), 1);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(child.read_line(10s).status, read_status::cancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  waker.join();
+  // It stays readable (nobody drains it): every later wait is cancelled too.
+  EXPECT_EQ(child.read_line(10s).status, read_status::cancelled);
+  ::close(wake[0]);
+  ::close(wake[1]);
 }
 
 TEST(subprocess, reports_exit_status_and_signal) {
