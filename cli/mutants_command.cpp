@@ -162,16 +162,24 @@ std::size_t count_steps(const json& steps) {
   if (!steps.is_array()) return 0;
   for (const json& s : steps) {
     ++n;
-    if (s.contains("steps")) n += count_steps(s["steps"]);
-    if (s.contains("expr") && s["expr"].contains("steps")) n += count_steps(s["expr"]["steps"]);
+    if (!s.is_object()) continue;
+    if (s.contains("steps")) n += count_steps(s.at("steps"));
+    if (s.contains("expr") && s.at("expr").is_object() && s.at("expr").contains("steps")) {
+      n += count_steps(s.at("expr").at("steps"));
+    }
   }
   return n;
 }
 
 std::size_t scenario_size(const json& doc) {
-  std::size_t n = count_steps(doc.value("main", json::object()).value("steps", json::array()));
-  for (const auto& [name, script] : doc.value("scripts", json::object()).items()) {
-    n += count_steps(script.value("steps", json::array()));
+  std::size_t n = 0;
+  if (doc.contains("main") && doc.at("main").is_object() && doc.at("main").contains("steps")) {
+    n += count_steps(doc.at("main").at("steps"));
+  }
+  if (doc.contains("scripts") && doc.at("scripts").is_object()) {
+    for (const auto& [name, script] : doc.at("scripts").items()) {
+      if (script.is_object() && script.contains("steps")) n += count_steps(script.at("steps"));
+    }
   }
   return n;
 }
