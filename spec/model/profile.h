@@ -18,6 +18,13 @@ struct profile {
   /// asked it to stop (uvloop's run.stop deviation). check() judges by it only to name the
   /// clause of a rejected trace; no trace is accepted because of it.
   bool late_stop = false;
+  /// Not a CPython version either: call_later(0) is call_soon, so a zero-delay timer runs in
+  /// FIFO order with the callbacks already queued (uvloop's loop.timer.after-ready
+  /// deviation). Used by check() the same way, to name a clause only.
+  bool zero_delay_soon = false;
+  /// The trace comes from a real clock (coarse units): timers due at one logical instant
+  /// may fire in different iterations. check() sets it from the trace's runtime.clock.
+  bool real_clock = false;
 
   /// "3.12" or "3.12-eager".
   [[nodiscard]] std::string name() const;

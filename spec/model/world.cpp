@@ -149,6 +149,7 @@ handle_ref world::call_soon(std::function<void()> fn, std::string_view clause) {
 
 handle_ref world::call_later(std::int64_t delay, std::function<void()> fn,
                              std::string_view clause) {
+  if (profile_.zero_delay_soon && delay <= 0) return call_soon(std::move(fn), clause);
   auto h = std::make_shared<handle>(handle{std::move(fn), false, std::string(clause)});
   timers_.push_back({now_ + std::max<std::int64_t>(delay, 0), ++timer_seq_, h,
                      current_ ? at(*current_).name : std::string()});
@@ -187,6 +188,32 @@ bool world::run_once() {
       std::rotate(due.begin() + static_cast<std::ptrdiff_t>(k),
                   due.begin() + static_cast<std::ptrdiff_t>(k + pick),
                   due.begin() + static_cast<std::ptrdiff_t>(k + pick + 1));
+    }
+    // On a real clock one logical instant is several real ones: timers due at one instant
+    // were scheduled at slightly different real times, so any of them may fire in a later
+    // iteration of that instant (loop.timer.real-clock-instant). Alternative 0 fires the
+    // group now; alternative a leaves its last a for later. Only a tie, or a timer already
+    // left over, has the choice, and not all of them when nothing else runs now.
+    const bool tied = j - i > 1 || std::any_of(due.begin() + static_cast<std::ptrdiff_t>(i),
+                                               due.begin() + static_cast<std::ptrdiff_t>(j),
+                                               [](const timer& t) { return t.deferred; });
+    if (profile_.real_clock && tied) {
+      const std::size_t most = ready_.empty() && i == 0 ? j - i - 1 : j - i;
+      if (most > 0) {
+        // Firing now is likeliest when the last timer's owner acts next in the trace.
+        std::vector<std::string> owners(most + 1);
+        owners[0] = due[j - 1].owner;
+        const std::size_t later = choices_.choose(most + 1, owners);
+        if (later > 0) {
+          // The rest of this group and every later deadline wait for the next iteration.
+          for (std::size_t m = j - later; m < due.size(); ++m) {
+            due[m].deferred = true;
+            timers_.push_back(due[m]);
+          }
+          due.erase(due.begin() + static_cast<std::ptrdiff_t>(j - later), due.end());
+          break;
+        }
+      }
     }
     i = j;
   }

@@ -211,7 +211,8 @@ class world {
     std::int64_t when;
     std::uint64_t seq;
     handle_ref h;
-    std::string owner;  ///< the task that scheduled it ("" outside tasks)
+    std::string owner;      ///< the task that scheduled it ("" outside tasks)
+    bool deferred = false;  ///< due, but left for a later iteration (real clock only)
   };
   std::vector<timer> timers_;
   std::uint64_t timer_seq_ = 0;
