@@ -15,6 +15,12 @@
 #include "cli/interrupt.h"
 #include "format/format_error.h"
 
+namespace aioconform::cli {
+// The report subcommands (cli/explain_command.cpp, cli/matrix_command.cpp).
+command add_explain_command(CLI::App& parent, const cli_context& context);
+command add_matrix_command(CLI::App& parent, const cli_context& context);
+}  // namespace aioconform::cli
+
 namespace {
 
 using aioconform::cli::exit_code;
@@ -42,6 +48,7 @@ int run(int argc, char** argv) {
       cli::add_record_command(app, context),   cli::add_replay_command(app, context),
       cli::add_diff_command(app, context),     cli::add_verify_command(app, context),
       cli::add_simulate_command(app, context), cli::add_check_command(app, context),
+      cli::add_explain_command(app, context),  cli::add_matrix_command(app, context),
       cli::add_mutants_command(app, context)};
 
   try {
