@@ -65,6 +65,9 @@ void task_base::run_step(void* self, bool run) {
 void task_base::wakeup(void* ctx, future_base* f) {
   auto* t = static_cast<task_base*>(ctx);
   t->fut_waiter_ = nullptr;
+  // Task.__wakeup calls future.result() before __step, so the awaited future's exception
+  // counts as retrieved even when a pending cancellation replaces it (task.never-retrieved).
+  if (!f->cancelled() && f->held_exception()) (void)f->exception();
   t->step(f);
 }
 

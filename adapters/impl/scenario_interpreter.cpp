@@ -594,8 +594,8 @@ impl::task<json> interpreter::wait_any_body(std::vector<awaitable> children,
   if (has_coroutine(children)) {
     throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
   }
-  std::vector<impl::task<json>> tasks;
-  for (const awaitable& a : children) tasks.push_back(as_task(a));
+  // The recipe's asyncio.wait takes set(fs): a future given twice is one member.
+  std::vector<impl::task<json>> tasks = as_distinct_tasks(children);
   impl::future<impl::wait_result<json>> f = impl::wait_any(std::move(tasks), timeout);
   impl::wait_result<json> r = co_await f;
   co_return encode_wait_result(r);
