@@ -116,17 +116,17 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
   throw cli_error("--shard: expected K/N with 1 <= K <= N, got '" + text + "'");
 }
 
-std::vector<std::string> summary_columns() {
-  return {"runtime",  "profile",          "cases",  "conform", "known deviations",
-          "findings", "runtime failures", "seconds"};
-}
-
 // Adds "partial" to a written --report-json, so tools reading it know cases are missing.
 void mark_report_partial(const std::filesystem::path& path, std::size_t not_run) {
   nlohmann::json report = nlohmann::json::parse(std::ifstream(path));
   report["partial"] = {{"cases_not_run", not_run},
                        {"reason", interrupted() ? interrupt_signal_name() : "time budget"}};
   std::ofstream(path) << report.dump(2) << "\n";
+}
+
+std::vector<std::string> summary_columns() {
+  return {"runtime",  "profile",          "cases",  "conform", "known deviations",
+          "findings", "runtime failures", "seconds"};
 }
 
 struct tally {
@@ -428,6 +428,7 @@ exit_code run_check_all(const check_options& options, const cli_context& context
       table.add_row({runtime.name, "-", "0", "0", "0", "0", "start failed", "-"});
       code = worse(code, exit_code::failure);
     }
+    if (interrupted()) break;
   }
   fmt::print("\n== all runtimes (seed {}) ==\n{}", *each.seed, table.str());
   return code;
