@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "adapters/adapter_session.h"
+#include "adapters/natural_order.h"
 #include "cli/cli_error.h"
 #include "cli/command.h"
 #include "cli/corpus_options.h"
@@ -101,6 +102,10 @@ class matrix_builder {
       for (const auto& [name, spec] : installed) all.insert(name);
       for (const std::string& name : store_.trace_runtimes()) all.insert(name);
       names.assign(all.begin(), all.end());
+      // Columns in version order: cpython-3.8 before cpython-3.10.
+      std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+        return adapters::natural_less(a, b);
+      });
     }
     for (const std::string& name : names) {
       const bool has_goldens = !store_.trace_names(name).empty();
