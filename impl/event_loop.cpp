@@ -44,6 +44,21 @@ event_loop::event_loop(clock_kind clock) : clock_(clock), epoch_(std::chrono::st
   tasks_.prev = tasks_.next = &tasks_;
 }
 
+namespace {
+
+/// Runs a callback, then drops the future reference it held, even if it throws.
+void invoke(const callback& cb) {
+  struct release_guard {
+    future_base* fut;
+    ~release_guard() {
+      if (fut) fut->release();
+    }
+  } guard{cb.fut};
+  cb.fn(cb.ctx, cb.fut);
+}
+
+}  // namespace
+
 event_loop::~event_loop() {
   // Unrun callbacks and timers drop their references; tasks still registered are pending
   // and held by the loop: their frames are destroyed with them (see task_base).
@@ -93,13 +108,7 @@ void event_loop::run_spilled(void* loop, bool run) {
     discard(cb);
     return;
   }
-  struct release_guard {
-    future_base* fut;
-    ~release_guard() {
-      if (fut) fut->release();
-    }
-  } guard{cb.fut};
-  cb.fn(cb.ctx, cb.fut);
+  invoke(cb);
 }
 
 void event_loop::call_soon(std::function<void()> fn) {
@@ -140,13 +149,7 @@ void event_loop::run_due_timer(void* id, bool run) {
   auto due = loop.due_timers_.extract(static_cast<timer_id>(reinterpret_cast<std::uintptr_t>(id)));
   if (due.empty()) return;  // cancelled after it became due
   const callback& cb = due.mapped();
-  struct release_guard {
-    future_base* fut;
-    ~release_guard() {
-      if (fut) fut->release();
-    }
-  } guard{cb.fut};
-  cb.fn(cb.ctx, cb.fut);
+  invoke(cb);
 }
 
 void event_loop::discard(const callback& cb) noexcept {
