@@ -62,11 +62,7 @@ void invoke(const callback& cb) {
 event_loop::~event_loop() {
   // Unrun callbacks and timers drop their references; tasks still registered are pending
   // and held by the loop: their frames are destroyed with them (see task_base).
-  while (!ready_.empty()) {
-    ready_entry e = ready_.front();
-    ready_.pop_front();
-    e.fn(e.arg, false);
-  }
+  while (!ready_.empty()) run_first(false);
   for (const timer& t : timers_) discard(t.cb);
   timers_.clear();
   for (const auto& [id, cb] : due_timers_) discard(cb);
@@ -89,15 +85,43 @@ loop_time event_loop::time() const {
 
 void event_loop::call_soon(callback cb) {
   spilled_.push_back(cb);
-  ready_.push_back(ready_entry{&run_spilled, this});
+  call_soon(&run_spilled, this);
 }
 
 void event_loop::call_soon(ready_fn fn, void* arg) {
-  ready_.push_back(ready_entry{fn, arg});
+  ready_.push_back(pack(fn, arg, false));
 }
 
 void event_loop::call_soon_first(ready_fn fn, void* arg) {
-  ready_.push_front(ready_entry{fn, arg});
+  ready_.push_front(pack(fn, arg, true));
+}
+
+event_loop::packed_entry event_loop::pack(ready_fn fn, void* arg, bool front) {
+  auto address = reinterpret_cast<packed_entry>(arg);
+  if ((address & index_bits) == 0) {
+    for (packed_entry i = 1; i <= index_bits; ++i) {
+      if (fns_[i] == nullptr) fns_[i] = fn;
+      if (fns_[i] == fn) return address | i;
+    }
+  }
+  if (front) {
+    wide_.push_front(ready_entry{fn, arg});
+  } else {
+    wide_.push_back(ready_entry{fn, arg});
+  }
+  return 0;
+}
+
+void event_loop::run_first(bool run) {
+  packed_entry e = ready_.front();
+  ready_.pop_front();
+  if (packed_entry i = e & index_bits) {
+    fns_[i](reinterpret_cast<void*>(e & ~index_bits), run);
+    return;
+  }
+  ready_entry w = wide_.front();
+  wide_.pop_front();
+  w.fn(w.arg, run);
 }
 
 void event_loop::run_spilled(void* loop, bool run) {
@@ -146,7 +170,9 @@ void event_loop::cancel_timer(timer_id id) {
 void event_loop::run_due_timer(void* id, bool run) {
   if (!run) return;  // the loop's destructor discards due_timers_
   event_loop& loop = *running_loop;
-  auto due = loop.due_timers_.extract(static_cast<timer_id>(reinterpret_cast<std::uintptr_t>(id)));
+  // The id is shifted left by three: an aligned argument keeps its entry in one word.
+  auto due =
+      loop.due_timers_.extract(static_cast<timer_id>(reinterpret_cast<std::uintptr_t>(id) >> 3));
   if (due.empty()) return;  // cancelled after it became due
   const callback& cb = due.mapped();
   invoke(cb);
@@ -187,16 +213,11 @@ bool event_loop::run_once() {
     }
     due_timers_.emplace(t.seq, t.cb);
     // loop.timer.after-ready
-    ready_.push_back(
-        ready_entry{&run_due_timer, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.seq))});
+    call_soon(&run_due_timer, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.seq) << 3));
   }
   running_scope scope(this);
   // Only the callbacks ready now run in this iteration (loop.call_soon.next-iteration).
-  for (std::size_t n = ready_.size(); n > 0; --n) {
-    ready_entry e = ready_.front();
-    ready_.pop_front();
-    e.fn(e.arg, true);
-  }
+  for (std::size_t n = ready_.size(); n > 0; --n) run_first(true);
   return true;
 }
 

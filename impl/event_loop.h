@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -150,6 +151,15 @@ class event_loop {
     ready_fn fn;
     void* arg;
   };
+  /// A ready-queue entry in one word: at 10^6 tasks every task has one queued at once, so
+  /// each word is 8 MB. The argument's address (aligned to 8) carries in its three low bits
+  /// the index of its function in `fns_`; index 0 stands for the next entry of `wide_`.
+  using packed_entry = std::uintptr_t;
+  static constexpr packed_entry index_bits = 7;
+
+  packed_entry pack(ready_fn fn, void* arg, bool front);
+  /// Pops the first entry and calls its function with `run`.
+  void run_first(bool run);
 
   static void discard(const callback& cb) noexcept;
   /// The ready-queue entry of a call_soon(callback): runs (or discards) spilled_'s first.
@@ -161,7 +171,12 @@ class event_loop {
   clock_kind clock_;
   loop_time virtual_now_ = 0;
   std::chrono::steady_clock::time_point epoch_;
-  std::deque<ready_entry> ready_;
+  std::deque<packed_entry> ready_;
+  // The loop's compact functions, in order of first use (a handful: a task's step, a
+  // future's done callbacks, the two below); fns_[0] is unused.
+  std::array<ready_fn, index_bits + 1> fns_{};
+  // Entries whose function is not in fns_ or whose argument is not aligned, in queue order.
+  std::deque<ready_entry> wide_;
   // The three-word callbacks of call_soon(callback), in queue order: ready_ holds one
   // run_spilled entry for each, so the two queues stay in step.
   std::deque<callback> spilled_;
