@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +17,38 @@ TEST(event_loop, call_soon_runs_callbacks_in_fifo_order) {
   for (int i = 0; i < 5; ++i) loop.call_soon([&order, i] { order.push_back(i); });
   EXPECT_TRUE(loop.run_once());
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+// Compact callbacks of more distinct functions than an entry's index can name, with
+// aligned and unaligned arguments, and one put first: FIFO order holds across both forms.
+template <int Id>
+void record_compact(void* arg, bool run) {
+  auto* cell = reinterpret_cast<char*>(arg);
+  std::uintptr_t misalignment = reinterpret_cast<std::uintptr_t>(cell) % alignof(std::max_align_t);
+  auto* order = reinterpret_cast<std::vector<int>*>(cell - misalignment);
+  if (run) order->push_back(Id * 10 + static_cast<int>(misalignment));
+}
+
+TEST(event_loop, compact_callbacks_keep_fifo_order_whatever_their_function_and_argument) {
+  event_loop loop;
+  alignas(std::max_align_t) std::vector<int> order;
+  char* base = reinterpret_cast<char*>(&order);
+  const ready_fn fns[] = {&record_compact<1>, &record_compact<2>, &record_compact<3>,
+                          &record_compact<4>, &record_compact<5>, &record_compact<6>,
+                          &record_compact<7>, &record_compact<8>, &record_compact<9>};
+  std::vector<int> expected;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 9; ++i) {
+      int misalignment = (i + round) % 2 == 0 ? 0 : 3;
+      loop.call_soon(fns[i], base + misalignment);
+      expected.push_back((i + 1) * 10 + misalignment);
+    }
+  }
+  loop.call_soon_first(fns[8], base + 1);
+  expected.insert(expected.begin(), 91);
+  EXPECT_EQ(loop.ready_callbacks(), expected.size());
+  EXPECT_TRUE(loop.run_once());
+  EXPECT_EQ(order, expected);
 }
 
 TEST(event_loop, callback_scheduled_during_iteration_runs_next_iteration) {
