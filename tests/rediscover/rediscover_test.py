@@ -3,13 +3,17 @@
 
 For each bug of tracker_bugs.json this runs `aioconform check` on an installed interpreter
 that still has it, judged by the profile of the release that fixed it, with a fixed seed
-and no --clauses (nobody tells the check where to look), and asserts that some shrunk
+(or the bounded-exhaustive enumeration, `exhaustive`) and no --clauses (nobody tells the
+check where to look), and asserts that some shrunk
 finding names the bug's clause, that its explanation matches the bug's signature (so a
 finding of mere version drift on the same clause does not count) and that its
-counterexample is small. A bug whose interpreter is not installed fails the test with the
+counterexample is small; with `final_state`, also that some future ends in that state on
+the runtime and in another in the model's trace (a lost cancellation, say). A bug whose
+interpreter is not installed fails the test with the
 reason: it is never skipped.
 
 Usage: rediscover_test.py --aioconform BUILD/aioconform [--bugs FILE] [--work DIR] [--only ID]
+                          [--jobs J] [--unless-env VAR]
 Standard library only; CPython 3.8-3.13 or PyPy 3.9.
 """
 
@@ -71,7 +75,7 @@ def count_steps(node):
     return 0
 
 
-def run_check(aioconform, runtime, bug, work, empty_deviations):
+def run_check(aioconform, runtime, bug, work, empty_deviations, jobs):
     """One `aioconform check` of the bug's interpreter under the fixing version's profile."""
     name = "%s-%s" % (runtime["name"], runtime["version"])
     folder = os.path.join(work, bug["id"], name)
@@ -82,11 +86,14 @@ def run_check(aioconform, runtime, bug, work, empty_deviations):
     command = [aioconform, "check",
                "--runtime-cmd", " ".join(shlex.quote(part) for part in runtime["command"]),
                "--runtime-name", name,
-               "--profile", bug["profile"], "--seed", str(bug["seed"]),
-               "--cases", str(bug["cases"]),
+               "--profile", bug["profile"], "--jobs", str(jobs),
                # No known deviation may hide a bug (gh-102780 is one for uvloop-3.11).
                "--deviations", empty_deviations,
                "--findings", findings, "--report-json", report]
+    if "exhaustive" in bug:
+        command += ["--exhaustive", bug["exhaustive"]]
+    else:
+        command += ["--seed", str(bug["seed"]), "--cases", str(bug["cases"])]
     for key, value in sorted(runtime.get("env", {}).items()):
         command += ["--runtime-env", "%s=%s" % (key, value)]
     started = time.monotonic()
@@ -101,6 +108,21 @@ def run_check(aioconform, runtime, bug, work, empty_deviations):
         return json.load(f), command, seconds
 
 
+def load(folder, name):
+    with open(os.path.join(folder, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def final_state_differs(folder, want):
+    """Some future ends in state want["trace"] on the runtime and want["model"] in the
+    model's trace of the same scenario (e.g. a lost cancellation: result vs cancelled)."""
+    trace = load(folder, "trace.json").get("futures", {})
+    model = load(folder, "model-trace.json").get("futures", {})
+    return any(want["trace"] in entry.get("state", {}) and
+               want["model"] in model.get(name, {}).get("state", {})
+               for name, entry in trace.items())
+
+
 def judge(bug, report):
     """The matching findings, smallest counterexample first, with their step counts."""
     signature = re.compile(bug["signature"])
@@ -110,8 +132,10 @@ def judge(bug, report):
             continue
         if not signature.search(finding.get("explanation", "")):
             continue
-        with open(os.path.join(finding["folder"], "scenario.json"), encoding="utf-8") as f:
-            steps = count_steps(json.load(f))
+        if "final_state" in bug and not final_state_differs(finding["folder"],
+                                                             bug["final_state"]):
+            continue
+        steps = count_steps(load(finding["folder"], "scenario.json"))
         matches.append((steps, finding["case"], finding))
     matches.sort(key=lambda m: (m[0], m[1]))
     return matches
@@ -123,7 +147,14 @@ def main():
     parser.add_argument("--bugs", default=os.path.join(HERE, "tracker_bugs.json"))
     parser.add_argument("--work", help="keep the findings here (default: a temporary folder)")
     parser.add_argument("--only", action="append", help="only this bug id (repeatable)")
+    parser.add_argument("--jobs", type=int, default=1, help="check's --jobs")
+    parser.add_argument("--unless-env", metavar="VAR",
+                        help="exit 77 (skipped, with this message) unless VAR is set to 1")
     args = parser.parse_args()
+    if args.unless_env and os.environ.get(args.unless_env) != "1":
+        print("skipped: these live checks take about a minute; run them with %s=1 "
+              "ctest -L rediscover" % args.unless_env)
+        return 77
 
     with open(args.bugs, encoding="utf-8") as f:
         bugs = json.load(f)["bugs"]
@@ -152,28 +183,28 @@ def main():
             continue
         try:
             report, command, seconds = run_check(args.aioconform, runtime, bug, work,
-                                                 empty_deviations)
+                                                 empty_deviations, args.jobs)
         except RuntimeError as error:
             failures.append("%s: %s" % (bug["id"], error))
             continue
         matches = judge(bug, report)
         label = "%s %s" % (runtime["name"], runtime["version"])
         if not matches:
-            print("%-10s %-22s %-7s %-30s %6d %6s %6d %7s  %.1f" % (
-                bug["id"], label, bug["profile"], bug["clause"], bug["seed"], "-", 0, "-",
-                seconds))
+            print("%-10s %-22s %-7s %-30s %6s %6s %6d %7s  %.1f" % (
+                bug["id"], label, bug["profile"], bug["clause"], bug.get("seed", "exh."), "-",
+                0, "-", seconds))
             clauses = sorted({f["clause"] for f in report.get("findings", [])})
             failures.append(
-                "%s: not found on %s in %d cases (seed %d, profile %s): no finding names %s "
-                "with the bug's signature; the findings named %s\n  command: %s" % (
-                    bug["id"], label, bug["cases"], bug["seed"], bug["profile"], bug["clause"],
+                "%s: not found on %s in %d cases (profile %s): no finding names %s with the "
+                "bug's signature; the findings named %s\n  command: %s" % (
+                    bug["id"], label, report.get("cases", 0), bug["profile"], bug["clause"],
                     clauses or "nothing", " ".join(shlex.quote(c) for c in command)))
             continue
         first = min(m[1] for m in matches) + 1
         steps, case, finding = matches[0]
-        print("%-10s %-22s %-7s %-30s %6d %6d %6d %7d  %.1f" % (
-            bug["id"], label, bug["profile"], bug["clause"], bug["seed"], first, len(matches),
-            steps, seconds))
+        print("%-10s %-22s %-7s %-30s %6s %6d %6d %7d  %.1f" % (
+            bug["id"], label, bug["profile"], bug["clause"], bug.get("seed", "exh."), first,
+            len(matches), steps, seconds))
         print("           smallest: case %d, %s" % (case, finding["folder"]))
         if steps > bug["max_steps"]:
             failures.append("%s: found, but its smallest counterexample (case %d, %s) has %d "
