@@ -234,13 +234,14 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
                       ("case-" + std::to_string(index) + ".json"))
             << c.document.dump() << "\n";
       }
-      // The clauses of the model's transitions for this case: the --clauses filter and the
-      // per-clause summary both read them.
+      // The model's simulation of this case: the clauses of its transitions feed the
+      // --clauses filter and the per-clause summary, and a trace equal to it is judged
+      // without running the model again.
       std::set<std::string> involved;
+      std::optional<model::simulation> simulated;
       try {
-        for (std::string& clause : model::simulate(c.scenario, *profile).clauses) {
-          involved.insert(std::move(clause));
-        }
+        simulated = model::simulate(c.scenario, *profile);
+        involved.insert(simulated->clauses.begin(), simulated->clauses.end());
       } catch (const model::scenario_error&) {
       }
       if (options.clauses &&
@@ -255,7 +256,8 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
       auto judge = [&](const conformance::live_case& x) {
         return conformance::judge_live(runner, x, *profile, deviation_clauses);
       };
-      conformance::judged_case judged = judge(c);
+      conformance::judged_case judged = conformance::judge_live(
+          runner, c, *profile, deviation_clauses, simulated ? &*simulated : nullptr);
       // A case abandoned by the interrupt is not run; what was found before stays saved.
       if (interrupted() && judged.outcome == conformance::case_outcome::runtime_failure) break;
       const std::string reproduce = fmt::format("{} --case {}", base_command, index);

@@ -10,6 +10,7 @@
 #include "conformance/case_runner.h"
 #include "conformance/case_source.h"
 #include "spec/model/profile.h"
+#include "spec/model/simulate.h"
 #include "spec/model/verdict.h"
 
 namespace aioconform::conformance {
@@ -29,10 +30,13 @@ struct judged_case {
 };
 
 /// Runs `c` on `runner` and judges the trace under `profile`; a rejection citing one of
-/// `deviation_clauses` is a known deviation.
+/// `deviation_clauses` is a known deviation. `simulated`, when given, is the model's
+/// simulation of `c` under `profile`: a trace equal to it is accepted without running the
+/// model again (the usual case); any other trace is judged by model::check.
 [[nodiscard]] judged_case judge_live(case_runner& runner, const live_case& c,
                                      const model::profile& profile,
-                                     const std::set<std::string>& deviation_clauses);
+                                     const std::set<std::string>& deviation_clauses,
+                                     const model::simulation* simulated = nullptr);
 
 /// The same on an adapter session.
 [[nodiscard]] judged_case judge_live(adapters::adapter_session& session, const live_case& c,

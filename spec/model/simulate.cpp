@@ -82,6 +82,22 @@ simulation simulate(const format::scenario& sc, const profile& p, std::uint64_t 
   return out;
 }
 
+bool same_run(const simulation& s, const json& trace) {
+  const auto field = [](const json& doc, const char* key) -> const json* {
+    const auto it = doc.find(key);
+    return it == doc.end() ? nullptr : &*it;
+  };
+  if (const json* runtime = field(trace, "runtime");
+      runtime != nullptr && runtime->is_object() && runtime->value("clock", "") == "real") {
+    return false;
+  }
+  for (const char* key : {"end", "missing", "events", "futures", "reports"}) {
+    const json* have = field(trace, key);
+    if (have == nullptr || *have != s.trace.at(key)) return false;
+  }
+  return true;
+}
+
 enumeration enumerate_traces(const format::scenario& sc, const profile& p, std::size_t limit) {
   enumeration out;
   if (auto unsupported = unsupported_trace(sc, p)) {

@@ -27,6 +27,14 @@ struct simulation {
 [[nodiscard]] simulation simulate(const format::scenario& sc, const profile& p,
                                   std::uint64_t seed = 0);
 
+/// Whether `trace` is the simulated run itself: the same end, missing features, events,
+/// futures and reports. Such a trace is one the model allows, so check() accepts it; a
+/// false answer decides nothing (another schedule may match: ask check()). A trace made on
+/// a real clock is never taken as matching: check() judges it under a real-clock profile.
+/// This is the cheap judgement of a live case, whose simulation its --clauses filter and
+/// clause coverage need anyway.
+[[nodiscard]] bool same_run(const simulation& s, const nlohmann::json& trace);
+
 /// Every distinct allowed trace of a small scenario (at most `limit` schedules explored);
 /// `complete` says whether the enumeration finished within the limit.
 struct enumeration {
