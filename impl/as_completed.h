@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -160,19 +161,20 @@ class as_completed_iterator {
 
 /// asyncio.as_completed(children, timeout): items in completion order
 /// (as_completed.order), one per distinct child (as_completed.duplicates); none for no
-/// children (as_completed.empty). Unscheduled tasks are scheduled on the running loop. On
+/// children (as_completed.empty). Children are tasks or any other futures; unscheduled tasks
+/// are scheduled on the running loop. On
 /// timeout every remaining item raises TimeoutError and no child is cancelled
 /// (as_completed.timeout.no-cancel). Each item is an unscheduled task: `co_await it.next()`
 /// runs it inline in the awaiting task, as CPython awaits its coroutine.
 template <class T>
-as_completed_iterator<T> as_completed(std::vector<task<T>> children,
+as_completed_iterator<T> as_completed(std::vector<future<T>> children,
                                       std::optional<loop_time> timeout = std::nullopt) {
   event_loop* loop = event_loop::running();
   if (!loop) throw error("RuntimeError", "no running event loop");
   auto s = std::make_shared<detail::as_completed_state<T>>();
-  for (task<T>& c : children) {
+  for (future<T>& c : children) {
     if (s->todo.count(c.base())) continue;
-    c.base()->schedule(*loop);
+    ensure_scheduled(*c.base(), *loop);
     s->todo.emplace(c.base(), s->children.size());
     s->children.push_back(c);
   }
@@ -189,6 +191,15 @@ as_completed_iterator<T> as_completed(std::vector<task<T>> children,
   }
   if (s->registrations > 0) s->self = s;
   return as_completed_iterator<T>(std::move(s));
+}
+
+/// as_completed() over tasks: the same.
+template <class T>
+as_completed_iterator<T> as_completed(std::vector<task<T>> children,
+                                      std::optional<loop_time> timeout = std::nullopt) {
+  return as_completed(std::vector<future<T>>(std::make_move_iterator(children.begin()),
+                                             std::make_move_iterator(children.end())),
+                      timeout);
 }
 
 }  // namespace aioconform::impl

@@ -47,6 +47,9 @@ using timer_id = std::uint64_t;
 struct exception_context {
   std::string message;           ///< e.g. "Task exception was never retrieved"
   std::exception_ptr exception;  ///< the exception concerned
+  /// The future or task concerned (asyncio's 'future' or 'task' key), or null. Valid only
+  /// during the handler's call: a never-retrieved report comes from the future's release.
+  const future_base* future = nullptr;
 };
 
 /// Links a task into its loop's list of tasks (asyncio.all_tasks); managed by task_base.

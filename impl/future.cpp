@@ -103,7 +103,7 @@ void future_base::release() noexcept {
     // futures.py: Future.__del__ (task.never-retrieved).
     try {
       loop_->call_exception_handler(
-          {std::string(kind()) + " exception was never retrieved", held_exception()});
+          {std::string(kind()) + " exception was never retrieved", held_exception(), this});
     } catch (...) {
     }
   }
