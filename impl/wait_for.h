@@ -54,12 +54,18 @@ task<T> wait_for_child(F child, std::optional<loop_time> delay) {
         child.cancel();
         co_await waiter;
       }
-    }
-    // `return fut.result()` under `except CancelledError: raise TimeoutError`: a gather
-    // that failed with a CancelledError is not cancelled() but counts all the same.
-    if (child.base()->delivers_cancelled_error()) {
-      if (!child.cancelled()) child.exception();  // fut.result() retrieves it
-      throw timeout_error();
+      // `return fut.result()` under `except CancelledError: raise TimeoutError`: a gather
+      // that failed with a CancelledError is not cancelled() but counts all the same.
+      // (A child done at the call raises its CancelledError itself.)
+      if (child.base()->delivers_cancelled_error()) {
+        // fut.result() uses up the saved error, or retrieves the exception.
+        if (child.cancelled()) {
+          (void)child.base()->make_cancelled_error();
+        } else {
+          (void)child.exception();
+        }
+        throw timeout_error();
+      }
     }
     co_return child.result();
   }

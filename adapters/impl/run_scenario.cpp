@@ -150,6 +150,7 @@ json run_scenario(const format::scenario& sc) {
   now = phase::collect;
   main_task.reset();
   in.reset();
+  loop.close();  // asyncio.run closes its loop; the adapter then collects
   std::vector<std::pair<std::string, json>> sorted;
   for (json& r : reports) sorted.emplace_back(format::canonical_compact(r), std::move(r));
   std::sort(sorted.begin(), sorted.end(),
