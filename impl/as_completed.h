@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -75,6 +76,21 @@ struct as_completed_state {
     s->unregister(1);
   }
 
+  /// Removes the callbacks still registered on pending children and the armed timer: see
+  /// as_completed_reader. May free this object.
+  void detach() {
+    std::size_t removed = 0;
+    for (future<T>& c : children) {
+      if (todo.count(c.base())) removed += c.remove_done_callback(&on_completion, this);
+    }
+    if (timer_armed) {
+      timer_armed = false;
+      children.front().base()->loop()->cancel_timer(timer);
+      removed += 1;
+    }
+    if (removed > 0) unregister(removed);
+  }
+
   // _AsCompletedIterator._handle_timeout.
   static void on_timeout(void* ctx, future_base*) {
     auto* s = static_cast<as_completed_state*>(ctx);
@@ -90,9 +106,25 @@ struct as_completed_state {
   }
 };
 
+/// What the iterator and its unfinished next() calls share. When the last of them goes,
+/// nothing can read the queue any more, so the state detaches from the children still
+/// pending and from its timer. asyncio's callbacks would keep the iterator alive instead,
+/// invisibly; here the state's hold on itself would keep a child left pending at shutdown
+/// alive for ever, where CPython's collector frees it and reports "Task was destroyed but
+/// it is pending!".
+template <class T>
+struct as_completed_reader {
+  std::shared_ptr<as_completed_state<T>> state;
+  explicit as_completed_reader(std::shared_ptr<as_completed_state<T>> s) : state(std::move(s)) {}
+  as_completed_reader(const as_completed_reader&) = delete;
+  as_completed_reader& operator=(const as_completed_reader&) = delete;
+  ~as_completed_reader() { state->detach(); }
+};
+
 template <class T, bool Resolve>
 task<std::conditional_t<Resolve, T, future<T>>> wait_for_one(
-    std::shared_ptr<as_completed_state<T>> s) {
+    std::shared_ptr<as_completed_reader<T>> reader) {
+  as_completed_state<T>* s = reader->state.get();
   // Queue.get
   while (s->done_queue.empty()) {
     future<void> getter(*event_loop::running());
@@ -132,7 +164,7 @@ template <class T>
 class as_completed_iterator {
  public:
   explicit as_completed_iterator(std::shared_ptr<detail::as_completed_state<T>> s)
-      : state_(std::move(s)) {}
+      : reader_(std::make_shared<detail::as_completed_reader<T>>(s)), state_(std::move(s)) {}
 
   /// Whether items remain (one per distinct child).
   bool has_next() const noexcept { return state_->todo_left > 0; }
@@ -142,12 +174,12 @@ class as_completed_iterator {
   /// error("StopIteration") when no items remain.
   task<T> next() {
     take();
-    return detail::wait_for_one<T, true>(state_);
+    return detail::wait_for_one<T, true>(reader_);
   }
   /// `async for` form: the next child itself, as a future (as_completed.async-for).
   task<future<T>> next_future() {
     take();
-    return detail::wait_for_one<T, false>(state_);
+    return detail::wait_for_one<T, false>(reader_);
   }
 
  private:
@@ -155,24 +187,26 @@ class as_completed_iterator {
     if (state_->todo_left == 0) throw error("StopIteration", "");
     --state_->todo_left;
   }
+  std::shared_ptr<detail::as_completed_reader<T>> reader_;
   std::shared_ptr<detail::as_completed_state<T>> state_;
 };
 
 /// asyncio.as_completed(children, timeout): items in completion order
 /// (as_completed.order), one per distinct child (as_completed.duplicates); none for no
-/// children (as_completed.empty). Unscheduled tasks are scheduled on the running loop. On
+/// children (as_completed.empty). Children are tasks or any other futures; unscheduled tasks
+/// are scheduled on the running loop. On
 /// timeout every remaining item raises TimeoutError and no child is cancelled
 /// (as_completed.timeout.no-cancel). Each item is an unscheduled task: `co_await it.next()`
 /// runs it inline in the awaiting task, as CPython awaits its coroutine.
 template <class T>
-as_completed_iterator<T> as_completed(std::vector<task<T>> children,
+as_completed_iterator<T> as_completed(std::vector<future<T>> children,
                                       std::optional<loop_time> timeout = std::nullopt) {
   event_loop* loop = event_loop::running();
   if (!loop) throw error("RuntimeError", "no running event loop");
   auto s = std::make_shared<detail::as_completed_state<T>>();
-  for (task<T>& c : children) {
+  for (future<T>& c : children) {
     if (s->todo.count(c.base())) continue;
-    c.base()->schedule(*loop);
+    ensure_scheduled(*c.base(), *loop);
     s->todo.emplace(c.base(), s->children.size());
     s->children.push_back(c);
   }
@@ -189,6 +223,15 @@ as_completed_iterator<T> as_completed(std::vector<task<T>> children,
   }
   if (s->registrations > 0) s->self = s;
   return as_completed_iterator<T>(std::move(s));
+}
+
+/// as_completed() over tasks: the same.
+template <class T>
+as_completed_iterator<T> as_completed(std::vector<task<T>> children,
+                                      std::optional<loop_time> timeout = std::nullopt) {
+  return as_completed(std::vector<future<T>>(std::make_move_iterator(children.begin()),
+                                             std::make_move_iterator(children.end())),
+                      timeout);
 }
 
 }  // namespace aioconform::impl

@@ -60,6 +60,13 @@ void invoke(const callback& cb) {
 }  // namespace
 
 event_loop::~event_loop() {
+  // Whatever a loop destroyed without close() releases is reported nowhere: the handler
+  // may refer to objects already gone.
+  exception_handler_ = [](const exception_context&) {};
+  close();
+}
+
+void event_loop::close() {
   // Unrun callbacks and timers drop their references; tasks still registered are pending
   // and held by the loop: their frames are destroyed with them (see task_base).
   while (!ready_.empty()) run_first(false);

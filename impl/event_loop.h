@@ -48,6 +48,9 @@ using timer_id = std::uint64_t;
 struct exception_context {
   std::string message;           ///< e.g. "Task exception was never retrieved"
   std::exception_ptr exception;  ///< the exception concerned
+  /// The future or task concerned (asyncio's 'future' or 'task' key), or null. Valid only
+  /// during the handler's call: a never-retrieved report comes from the future's release.
+  const future_base* future = nullptr;
 };
 
 /// Links a task into its loop's list of tasks (asyncio.all_tasks); managed by task_base.
@@ -73,6 +76,7 @@ void close_task(task_link* t) noexcept;
 class event_loop {
  public:
   explicit event_loop(clock_kind clock = clock_kind::virtual_time);
+  /// Closes it first, reporting nothing.
   ~event_loop();
   event_loop(const event_loop&) = delete;
   event_loop& operator=(const event_loop&) = delete;
@@ -128,6 +132,12 @@ class event_loop {
   std::size_t pending_timers() const noexcept { return scheduled_timers_.size(); }
   /// Number of callbacks in the ready queue.
   std::size_t ready_callbacks() const noexcept { return ready_.size(); }
+
+  /// loop.close() followed by a collection: drops the unrun callbacks and timers and the
+  /// loop's references to its pending tasks, so that the objects nothing else holds are
+  /// destroyed now, a pending task reporting "Task was destroyed but it is pending!"
+  /// (Task.__del__, run.reports.finalization). The loop must not run afterwards.
+  void close();
 
   /// Tasks of this loop that are not done (asyncio.all_tasks), in creation order.
   std::vector<task_link*> all_tasks() const;

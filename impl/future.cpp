@@ -99,11 +99,17 @@ std::size_t future_base::remove_done_callback(done_fn fn, void* ctx) {
 
 void future_base::release() noexcept {
   if (--refs_ != 0) return;
-  if (log_traceback_ && loop_) {
+  if (is_task_ && !inline_ && loop_ && state_ == state::pending) {
+    // tasks.py: Task.__del__ (only a closed loop lets go of a scheduled pending task).
+    try {
+      loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, this});
+    } catch (...) {
+    }
+  } else if (log_traceback_ && loop_) {
     // futures.py: Future.__del__ (task.never-retrieved).
     try {
       loop_->call_exception_handler(
-          {std::string(kind()) + " exception was never retrieved", held_exception()});
+          {std::string(kind()) + " exception was never retrieved", held_exception(), this});
     } catch (...) {
     }
   }

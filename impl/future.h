@@ -92,6 +92,9 @@ class future_base {
   /// The value_slot<T> of a future of T (future<T> keeps one pointer, not two).
   virtual void* value_storage() noexcept = 0;
 
+  /// Whether this is a task (task.h's task_base), which a combinator may have to schedule.
+  bool is_task() const noexcept { return is_task_; }
+
   /// "Future", "Task" or "_GatheringFuture", as in the never-retrieved message.
   virtual const char* kind() const noexcept { return "Future"; }
 
@@ -179,6 +182,7 @@ class future_base {
   bool started_ : 1 = false;      ///< the coroutine has been resumed once
   bool frame_done_ : 1 = false;   ///< its own coroutine reached final suspension
   bool inline_ : 1 = false;       ///< awaited inline and not finished
+  bool is_task_ : 1 = false;      ///< set by task_base's constructor
   /// What a pending task's held_exception() is: the error to throw at the next resumption
   /// and the one that left the coroutine share it.
   enum class held : std::uint8_t { nothing, injected, raised };

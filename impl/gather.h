@@ -34,7 +34,7 @@ class range_gathering_future final : public gathering_future<std::vector<R>> {
   std::vector<R> collect() override {
     std::vector<R> results;
     results.reserve(this->children().size());
-    for (task_base* c : this->children()) {
+    for (future_base* c : this->children()) {
       if constexpr (std::is_same_v<R, outcome<T>>) {
         results.push_back(this->template outcome_of<T>(c));
       } else {
@@ -69,28 +69,28 @@ class tuple_gathering_future final
 };
 
 template <class Gathering, class Result>
-future<Result> make_gather(std::vector<task_base*> children, bool return_exceptions) {
+future<Result> make_gather(std::vector<future_base*> children, bool return_exceptions) {
   auto* outer = new Gathering(std::move(children), return_exceptions);
   future<Result> handle(outer);
   outer->start();
   return handle;
 }
 
-template <class T>
-std::vector<task_base*> bases(const std::vector<task<T>>& children) {
-  std::vector<task_base*> out;
+template <class F>
+std::vector<future_base*> bases(const std::vector<F>& children) {
+  std::vector<future_base*> out;
   out.reserve(children.size());
-  for (const task<T>& c : children) out.push_back(c.base());
+  for (const F& c : children) out.push_back(c.base());
   return out;
 }
 
 /// The range forms' argument lives until the co_await around gather() ends (the Itanium
 /// ABI destroys arguments at the end of the full-expression): once the gather holds its
 /// own references, it is freed at once.
-template <class R, class Gathering, class T>
-future<R> gather_range(std::vector<task<T>>& children, bool return_exceptions) {
+template <class R, class Gathering, class F>
+future<R> gather_range(std::vector<F>& children, bool return_exceptions) {
   future<R> handle = make_gather<Gathering, R>(bases(children), return_exceptions);
-  std::vector<task<T>>().swap(children);
+  std::vector<F>().swap(children);
   return handle;
 }
 
@@ -106,13 +106,20 @@ future<R> gather_range(std::vector<task<T>>& children, bool return_exceptions) {
 /// (gather.exception.others-keep-running) and their later exceptions count as retrieved
 /// (gather.exception.later-retrieved). Child cancellation: the gather fails with that
 /// child's cancelled_error (gather.child-cancelled). Outer cancellation (cancel() on the
-/// gather or on a task awaiting it): every child is cancelled (gather.cancel.*), and the
+/// gather or on a task awaiting it): every child is cancelled (gather.cancel.*; a plain
+/// future at once, a task at its next step), and the
 /// gather fails with a cancelled_error once a child ends cancelled. Children done at the
 /// call are seen synchronously, as in 3.12+ (gather.done-children). Runs on the first
-/// scheduled child's loop, as CPython takes the loop of its first future; needs a running
-/// loop unless the first child is scheduled.
+/// child's loop if it has one (a scheduled task or a plain future), as CPython takes the loop
+/// of its first future; needs a running loop otherwise.
 template <class T>
 future<std::vector<stored_t<T>>> gather(std::vector<task<T>> children) {
+  return detail::gather_range<std::vector<stored_t<T>>,
+                              detail::range_gathering_future<T, stored_t<T>>>(children, false);
+}
+/// gather over futures (tasks among them or not): the same.
+template <class T>
+future<std::vector<stored_t<T>>> gather(std::vector<future<T>> children) {
   return detail::gather_range<std::vector<stored_t<T>>,
                               detail::range_gathering_future<T, stored_t<T>>>(children, false);
 }
@@ -127,12 +134,19 @@ future<std::vector<outcome<T>>> gather(std::vector<task<T>> children, return_exc
   return detail::gather_range<std::vector<outcome<T>>,
                               detail::range_gathering_future<T, outcome<T>>>(children, true);
 }
+/// gather over futures with return_exceptions=True: the same.
+template <class T>
+future<std::vector<outcome<T>>> gather(std::vector<future<T>> children, return_exceptions_t) {
+  return detail::gather_range<std::vector<outcome<T>>,
+                              detail::range_gathering_future<T, outcome<T>>>(children, true);
+}
 
 /// asyncio.gather(a, b, c) with children of different result types: the same semantics as
 /// the range form, with the results in a tuple in argument order (std::monostate for a
-/// task<void>). gather() with no children is done at once with an empty tuple.
+/// task<void>). gather() with no children is done at once with an empty tuple. Tasks and
+/// other futures mix freely.
 template <class... T>
-future<std::tuple<stored_t<T>...>> gather(task<T>... children) {
+future<std::tuple<stored_t<T>...>> gather(future<T>... children) {
   return detail::make_gather<detail::tuple_gathering_future<false, T...>,
                              std::tuple<stored_t<T>...>>({children.base()...}, false);
 }
@@ -141,7 +155,7 @@ future<std::tuple<stored_t<T>...>> gather(task<T>... children) {
 /// types: each child's outcome, in argument order, as in the range form. The tag comes
 /// first because a parameter pack must be last.
 template <class... T>
-future<std::tuple<outcome<T>...>> gather(return_exceptions_t, task<T>... children) {
+future<std::tuple<outcome<T>...>> gather(return_exceptions_t, future<T>... children) {
   return detail::make_gather<detail::tuple_gathering_future<true, T...>, std::tuple<outcome<T>...>>(
       {children.base()...}, true);
 }

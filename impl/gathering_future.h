@@ -27,20 +27,22 @@ namespace detail {
 template <class R>
 class gathering_future : public future_core<R> {
  public:
-  /// The children in argument order, duplicates included; start() binds and registers.
-  gathering_future(std::vector<task_base*> children, bool return_exceptions)
+  /// The children (tasks or any other futures) in argument order, duplicates included;
+  /// start() binds and registers.
+  gathering_future(std::vector<future_base*> children, bool return_exceptions)
       : future_core<R>(nullptr),
         children_(std::move(children)),
         return_exceptions_(return_exceptions) {}
 
   /// _GatheringFuture.cancel: false if done (gather.cancel.after-done); else cancel(msg)
-  /// on every child in argument order (gather.cancel.outer-cancels-children), true iff
+  /// on every child in argument order (gather.cancel.outer-cancels-children) — Task.cancel
+  /// for a task, Future.cancel (at once) for a plain future — true iff
   /// one of them returned true (gather.cancel.returns). The gather itself is not
   /// cancelled; it fails with a cancelled_error later (gather.cancel.outer-done-not-cancelled).
   bool cancel(std::string msg = "") override {
     if (this->done()) return false;
     bool ret = false;
-    for (task_base* child : children_) {
+    for (future_base* child : children_) {
       if (child->cancel(msg)) ret = true;
     }
     if (ret) cancel_requested_ = true;
@@ -48,24 +50,24 @@ class gathering_future : public future_core<R> {
   }
   const char* kind() const noexcept override { return "_GatheringFuture"; }
 
-  /// tasks.py gather's loop over its arguments: binds the loop (the first scheduled
-  /// child's, else the running one), schedules unscheduled children on it in argument
-  /// order (gather.wraps-coroutines), takes a reference to each child and registers the
-  /// done callbacks; children done already are processed at once (3.12+,
-  /// gather.done-children). One pass over the children: at 10^6 tasks each pass over
-  /// their frames is a pass over memory that does not fit in the cache. Throws
-  /// error("RuntimeError") if no loop can be found, before touching any child.
+  /// tasks.py gather's loop over its arguments: binds the loop (the first child's if it has
+  /// one, else the running one), schedules unscheduled tasks on it in argument order and
+  /// takes other futures as they are (gather.wraps-coroutines, ensure_future), takes a reference to
+  /// each child and registers the done callbacks; children done already are processed at once
+  /// (3.12+, gather.done-children). One pass over the children: at 10^6 tasks each pass over their
+  /// frames is a pass over memory that does not fit in the cache. Throws error("RuntimeError") if
+  /// no loop can be found, before touching any child.
   void start() {
     event_loop* running = event_loop::running();
-    if (!running && (children_.empty() || !children_.front()->scheduled())) {
+    if (!running && (children_.empty() || !children_.front()->loop())) {
       throw error("RuntimeError", "no running event loop");
     }
     std::vector<future_base*> done_at_call;
-    for (task_base* c : children_) {
+    for (future_base* c : children_) {
       c->add_ref();
       ++referenced_;
-      if (!c->scheduled()) {
-        c->schedule(this->loop_ ? *this->loop_ : *running);
+      if (!c->loop()) {  // only an unscheduled task has none
+        ensure_scheduled(*c, this->loop_ ? *this->loop_ : *running);
       }
       if (!this->loop_) this->loop_ = c->loop();
       if (c->marked()) continue;  // gather.duplicates
@@ -78,7 +80,7 @@ class gathering_future : public future_core<R> {
         c->add_done_callback(&gathering_future::on_child_done, this);
       }
     }
-    for (task_base* c : children_) c->set_marked(false);
+    for (future_base* c : children_) c->set_marked(false);
     if (!this->loop_) this->loop_ = running;
     for (future_base* f : done_at_call) child_done(*f);
     if (nfuts_ == 0) {  // gather.empty
@@ -94,16 +96,16 @@ class gathering_future : public future_core<R> {
 
   /// The result, in argument order (gather.order), once every child is done.
   virtual R collect() = 0;
-  const std::vector<task_base*>& children() const noexcept { return children_; }
+  const std::vector<future_base*>& children() const noexcept { return children_; }
 
   /// A done child's value (a copy: the child keeps its own).
   template <class T>
-  static stored_t<T> value_of(task_base* c) {
+  static stored_t<T> value_of(future_base* c) {
     return *static_cast<value_slot<T>*>(c->value_storage())->value;
   }
   /// A done child's outcome (gather.return-exceptions).
   template <class T>
-  static outcome<T> outcome_of(task_base* c) {
+  static outcome<T> outcome_of(future_base* c) {
     outcome<T> r;
     if (c->cancelled()) {
       r.exception = std::make_exception_ptr(cancelled_error(c->cancel_message()));
@@ -141,6 +143,11 @@ class gathering_future : public future_core<R> {
     }
     if (nfinished_ != nfuts_) return;
     if (cancel_requested_) {
+      // 3.13 builds the results list even so, and its fut.exception() calls retrieve every
+      // child's exception (gather.exception.later-retrieved).
+      for (future_base* c : children_) {
+        if (!c->cancelled()) (void)c->exception();
+      }
       // gather.cancel.overrides-return-exceptions, gather.cancel.message: the last child's
       // _make_cancelled_error(); for a child not cancelled (it swallowed the cancellation, or
       // finished first) that is CancelledError(its cancel message), never its own outcome.
@@ -154,12 +161,12 @@ class gathering_future : public future_core<R> {
     }
   }
 
-  std::vector<task_base*> children_;  ///< argument order, duplicates included
-  std::size_t referenced_ = 0;        ///< children_[0, referenced_) hold our reference
-  std::size_t nfuts_ = 0;             ///< distinct children
-  std::size_t nfinished_ = 0;         ///< distinct children whose callback ran
-  bool return_exceptions_;            ///< gather(..., return_exceptions=True)
-  bool cancel_requested_ = false;     ///< _GatheringFuture._cancel_requested
+  std::vector<future_base*> children_;  ///< argument order, duplicates included
+  std::size_t referenced_ = 0;          ///< children_[0, referenced_) hold our reference
+  std::size_t nfuts_ = 0;               ///< distinct children
+  std::size_t nfinished_ = 0;           ///< distinct children whose callback ran
+  bool return_exceptions_;              ///< gather(..., return_exceptions=True)
+  bool cancel_requested_ = false;       ///< _GatheringFuture._cancel_requested
 };
 
 }  // namespace detail

@@ -204,7 +204,7 @@ void cancel_all_tasks(event_loop& loop) {
   for (task_base* t : leftovers) {
     if (t->cancelled()) continue;
     if (std::exception_ptr e = t->exception()) {
-      loop.call_exception_handler({"unhandled exception during asyncio.run() shutdown", e});
+      loop.call_exception_handler({"unhandled exception during asyncio.run() shutdown", e, t});
     }
   }
 }

@@ -73,7 +73,9 @@ class task_base : public future_base, public task_link {
 
  protected:
   explicit task_base(std::coroutine_handle<> handle) noexcept
-      : future_base(nullptr), resume_point_(handle) {}
+      : future_base(nullptr), resume_point_(handle) {
+    is_task_ = true;
+  }
 
   /// unhandled_exception(): what left the coroutine is held until finish().
   void set_raised(std::exception_ptr e) noexcept {
@@ -105,6 +107,13 @@ class task_base : public future_base, public task_link {
 
 template <class T>
 class task;
+
+/// What asyncio's ensure_future does to a combinator's child: an unscheduled task (a
+/// coroutine) is scheduled on `loop`; a scheduled task or any other future is taken as it
+/// is (gather.wraps-coroutines).
+inline void ensure_scheduled(future_base& f, event_loop& loop) {
+  if (f.is_task() && !f.loop()) static_cast<task_base&>(f).schedule(loop);
+}
 
 namespace detail {
 

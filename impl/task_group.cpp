@@ -77,7 +77,7 @@ void task_group::on_task_done(void* ctx, future_base* f) {
   self->errors_.push_back(e);
   if (self->parent_->done()) {
     self->loop_->call_exception_handler(
-        {"Task has errored out but its parent task is already completed", e});
+        {"Task has errored out but its parent task is already completed", e, f});
     return;
   }
   if (!self->aborting_ && !self->parent_cancel_requested_) {

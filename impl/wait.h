@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -24,8 +25,8 @@ enum class return_when {
 /// whether they were done when the waiting task resumed (wait.result-sets).
 template <class T>
 struct wait_result {
-  std::vector<task<T>> done;
-  std::vector<task<T>> pending;
+  std::vector<future<T>> done;
+  std::vector<future<T>> pending;
 };
 
 namespace detail {
@@ -72,24 +73,26 @@ class wait_waiter : public future_core<void> {
 /// (wait.cancel.children-keep-running). Pending children always keep running
 /// (wait.pending-keep-running). No children: throws error("ValueError", "Set of
 /// Tasks/Futures is empty.") (wait.empty). A child passed twice is one (wait.duplicates).
+/// Children are tasks (unscheduled ones are scheduled) or any other futures, taken as they
+/// are; the sets hold the same objects.
 ///
 /// `co_await wait(...)` runs it inline in the awaiting task, as CPython's `await wait(...)`;
 /// passing it to create_task makes it a task of its own.
 template <class T>
-task<wait_result<T>> wait(std::vector<task<T>> children,
+task<wait_result<T>> wait(std::vector<future<T>> children,
                           return_when when = return_when::all_completed,
                           std::optional<loop_time> timeout = std::nullopt) {
   if (children.empty()) throw error("ValueError", "Set of Tasks/Futures is empty.");
-  std::vector<task<T>> fs;
+  std::vector<future<T>> fs;
   fs.reserve(children.size());
-  for (task<T>& c : children) {
+  for (future<T>& c : children) {
     if (c.base()->marked()) continue;  // wait.duplicates
     c.base()->set_marked(true);
     fs.push_back(c);
   }
-  for (task<T>& c : fs) c.base()->set_marked(false);
+  for (future<T>& c : fs) c.base()->set_marked(false);
   event_loop& loop = *event_loop::running();
-  for (task<T>& c : fs) c.base()->schedule(loop);
+  for (future<T>& c : fs) ensure_scheduled(*c.base(), loop);
   auto* w = new detail::wait_waiter(&loop, fs.size(), when);
   future<void> waiter(w);
   if (timeout) {
@@ -97,16 +100,16 @@ task<wait_result<T>> wait(std::vector<task<T>> children,
     w->timer = loop.call_later(*timeout, callback{&detail::wait_waiter::on_timeout, w, w});
     w->timer_armed = true;
   }
-  for (task<T>& c : fs) {
+  for (future<T>& c : fs) {
     w->add_ref();
     c.add_done_callback(&detail::wait_waiter::on_completion, w);
   }
   struct cleanup {  // _wait's finally
     detail::wait_waiter* w;
-    std::vector<task<T>>& fs;
+    std::vector<future<T>>& fs;
     ~cleanup() {
       w->disarm();
-      for (task<T>& c : fs) {
+      for (future<T>& c : fs) {
         for (std::size_t n = c.remove_done_callback(&detail::wait_waiter::on_completion, w); n > 0;
              --n) {
           w->release();
@@ -119,8 +122,18 @@ task<wait_result<T>> wait(std::vector<task<T>> children,
     co_await waiter;
   }
   wait_result<T> result;
-  for (task<T>& c : fs) (c.done() ? result.done : result.pending).push_back(c);
+  for (future<T>& c : fs) (c.done() ? result.done : result.pending).push_back(c);
   co_return result;
+}
+
+/// wait() over tasks: the same.
+template <class T>
+task<wait_result<T>> wait(std::vector<task<T>> children,
+                          return_when when = return_when::all_completed,
+                          std::optional<loop_time> timeout = std::nullopt) {
+  return wait(std::vector<future<T>>(std::make_move_iterator(children.begin()),
+                                     std::make_move_iterator(children.end())),
+              when, timeout);
 }
 
 }  // namespace aioconform::impl

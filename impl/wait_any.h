@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,73 +15,6 @@
 #include "impl/wait.h"
 
 namespace aioconform::impl {
-
-namespace detail {
-
-/// The future wait_any() returns, standing for the recipe's coroutine frame.
-///
-/// Invariant: `driver` is the wait_any_driver task while it runs and this future is
-/// pending, else null; it holds no reference (the driver holds one to this future).
-template <class T>
-class wait_any_future : public future_core<wait_result<T>> {
- public:
-  wait_any_future(event_loop* loop, std::vector<task<T>> args)
-      : future_core<wait_result<T>>(loop), children(std::move(args)) {}
-
-  /// The recipe's `except CancelledError`: the awaiting task's cancel() forwards here.
-  /// Marks this future cancelled first (the awaiter resumes before the children see their
-  /// cancellation, as it would continue inline in CPython), stops the driver, then cancels
-  /// every child in argument order (wait_any.cancel).
-  bool cancel(std::string msg = "") override {
-    if (this->done()) return future_base::cancel(std::move(msg));
-    future_base::cancel(std::move(msg));
-    if (task_base* d = std::exchange(driver, nullptr)) d->cancel();
-    for (task<T>& c : children) c.cancel();
-    return true;
-  }
-
-  std::vector<task<T>> children;  ///< the arguments, in order
-  task_base* driver = nullptr;    ///< see the invariant
-};
-
-/// Awaits wait()'s task `waiting` and completes `f`: the recipe's return and `finally`
-/// (wait_any.cancel-pending).
-template <class T>
-task<void> wait_any_driver(future<wait_result<T>> handle, wait_any_future<T>* f,
-                           task<wait_result<T>> waiting) {
-  struct detach {
-    wait_any_future<T>* f;
-    ~detach() { f->driver = nullptr; }
-  } guard{f};
-  std::optional<wait_result<T>> r;
-  std::exception_ptr failure;
-  try {
-    r.emplace(co_await waiting);
-  } catch (const cancelled_error&) {
-    // Cancelled by f.cancel() (f is done), or by someone else: the same `except`.
-    f->driver = nullptr;
-    f->cancel();
-    throw;
-  } catch (...) {
-    failure = std::current_exception();  // no children: wait.empty
-  }
-  f->driver = nullptr;
-  if (f->done()) co_return;
-  if (failure) {
-    handle.set_exception(failure);
-    co_return;
-  }
-  std::vector<task<T>> to_cancel;
-  for (task<T>& c : f->children) {
-    if (std::find(r->pending.begin(), r->pending.end(), c) != r->pending.end()) {
-      to_cancel.push_back(c);
-    }
-  }
-  handle.set_result(std::move(*r));
-  for (task<T>& c : to_cancel) c.cancel();
-}
-
-}  // namespace detail
 
 /// The seed-004 wait_any recipe, as the scenario language defines it (SPEC section 11):
 ///
@@ -103,28 +37,43 @@ task<void> wait_any_driver(future<wait_result<T>> handle, wait_any_future<T>* f,
 /// completed; the exception is neither raised nor retrieved (wait_any.exception,
 /// wait.no-raise). Child cancellation: also counts as completed. Timeout: with nothing done
 /// it returns (∅, all) and cancels every child; no timeout_error (wait_any.timeout). Outer
-/// cancellation (the awaiting task's cancel() forwards to the returned future, or the future
-/// is cancelled directly; it is cancelled at once): cancel() is called on every child in argument
-/// order — done ones too, which silences a failed child's report (task.exception.cancel-silences) —
-/// and the cancelled_error is rethrown (wait_any.cancel). No children: wait()'s ValueError.
+/// cancellation (of the awaiting task, or of the task create_task made of it): cancel() is
+/// called on every child in argument order — done ones too, which silences a failed child's
+/// report (task.exception.cancel-silences) — and the cancelled_error is rethrown
+/// (wait_any.cancel). No children: wait()'s ValueError.
 ///
-/// It returns a future to await, standing for the recipe's coroutine; wait() and a driver
-/// that completes the future run as tasks of their own, so each end is later than CPython's
-/// inline `await wait_any(...)`. The future is completed before the children are cancelled,
-/// so the awaiter resumes before they see the cancellation, as in CPython. Needs a running
-/// loop.
+/// `co_await wait_any(...)` runs the recipe inline in the awaiting task, as CPython's
+/// `await wait_any(...)` does: the children's cancel() calls come before the awaiting task
+/// goes on, and cancelling the awaiting task reaches wait()'s waiter. Needs a running loop.
 template <class T>
-future<wait_result<T>> wait_any(std::vector<task<T>> children,
-                                std::optional<loop_time> timeout = std::nullopt) {
-  event_loop* loop = event_loop::running();
-  if (!loop) throw error("RuntimeError", "no running event loop");
-  task<wait_result<T>> waiting =
-      create_task(*loop, wait(children, return_when::first_completed, timeout));
-  auto* f = new detail::wait_any_future<T>(loop, std::move(children));
-  future<wait_result<T>> result(f);
-  task<void> driver = create_task(*loop, detail::wait_any_driver<T>(result, f, waiting));
-  f->driver = driver.base();
-  return result;
+task<wait_result<T>> wait_any(std::vector<future<T>> children,
+                              std::optional<loop_time> timeout = std::nullopt) {
+  std::vector<future<T>> to_cancel;
+  std::optional<wait_result<T>> r;
+  std::exception_ptr cancelled;
+  try {
+    r.emplace(co_await wait(children, return_when::first_completed, timeout));
+    for (future<T>& c : children) {
+      if (std::find(r->pending.begin(), r->pending.end(), c) != r->pending.end()) {
+        to_cancel.push_back(c);
+      }
+    }
+  } catch (const cancelled_error&) {
+    to_cancel = children;
+    cancelled = std::current_exception();
+  }
+  for (future<T>& c : to_cancel) c.cancel();  // the recipe's finally
+  if (cancelled) std::rethrow_exception(cancelled);
+  co_return std::move(*r);
+}
+
+/// wait_any() over tasks: the same.
+template <class T>
+task<wait_result<T>> wait_any(std::vector<task<T>> children,
+                              std::optional<loop_time> timeout = std::nullopt) {
+  return wait_any(std::vector<future<T>>(std::make_move_iterator(children.begin()),
+                                         std::make_move_iterator(children.end())),
+                  timeout);
 }
 
 }  // namespace aioconform::impl

@@ -26,6 +26,71 @@ inline void release_cancel_waiter(void* ctx, future_base*) {
   waiter->release();
 }
 
+/// `F` is task<T> or future<T>: awaiting the child runs an unscheduled task inline, and
+/// suspends on anything else.
+template <class T, class F>
+task<T> wait_for_child(F child, std::optional<loop_time> delay) {
+  event_loop& loop = *event_loop::running();
+  if (delay && *delay <= 0) {
+    ensure_scheduled(*child.base(), loop);
+    if (!child.done()) {
+      // tasks.py: _cancel_and_wait.
+      auto* w = new future_core<void>(&loop);
+      future<void> waiter(w);
+      w->add_ref();
+      child.add_done_callback(&detail::release_cancel_waiter, w);
+      struct cleanup {
+        F& child;
+        future_core<void>* w;
+        ~cleanup() {
+          for (std::size_t n = child.remove_done_callback(&detail::release_cancel_waiter, w); n > 0;
+               --n) {
+            w->release();
+          }
+        }
+      };
+      {
+        cleanup guard{child, w};
+        child.cancel();
+        co_await waiter;
+      }
+      // `return fut.result()` under `except CancelledError: raise TimeoutError`: a gather
+      // that failed with a CancelledError is not cancelled() but counts all the same.
+      // (A child done at the call raises its CancelledError itself.)
+      if (child.base()->delivers_cancelled_error()) {
+        // fut.result() uses up the saved error, or retrieves the exception.
+        if (child.cancelled()) {
+          (void)child.base()->make_cancelled_error();
+        } else {
+          (void)child.exception();
+        }
+        throw timeout_error();
+      }
+    }
+    co_return child.result();
+  }
+  timeout_scope block = timeout(delay);
+  co_await block.enter();
+  std::optional<stored_t<T>> value;
+  std::exception_ptr e;
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await child;
+      value.emplace();
+    } else {
+      value.emplace(co_await child);
+    }
+  } catch (...) {
+    e = std::current_exception();
+  }
+  block.exit(e);
+  if constexpr (std::is_void_v<T>) {
+    co_return;
+  } else {
+    co_return std::move(*value);
+  }
+}
+
 }  // namespace detail
 
 /// asyncio.wait_for(child, delay) as 3.13 writes it, awaited in a task.
@@ -57,54 +122,15 @@ inline void release_cancel_waiter(void* ctx, future_base*) {
 /// (wait_for.coroutine.inline, 3.12+), while delay <= 0 makes it a task first.
 template <class T>
 task<T> wait_for(task<T> child, std::optional<loop_time> delay) {
-  event_loop& loop = *event_loop::running();
-  if (delay && *delay <= 0) {
-    child.base()->schedule(loop);
-    if (!child.done()) {
-      // tasks.py: _cancel_and_wait.
-      auto* w = new future_core<void>(&loop);
-      future<void> waiter(w);
-      w->add_ref();
-      child.add_done_callback(&detail::release_cancel_waiter, w);
-      struct cleanup {
-        task<T>& child;
-        future_core<void>* w;
-        ~cleanup() {
-          for (std::size_t n = child.remove_done_callback(&detail::release_cancel_waiter, w); n > 0;
-               --n) {
-            w->release();
-          }
-        }
-      };
-      {
-        cleanup guard{child, w};
-        child.cancel();
-        co_await waiter;
-      }
-      if (child.cancelled()) throw timeout_error();
-    }
-    co_return child.result();
-  }
-  timeout_scope block = timeout(delay);
-  co_await block.enter();
-  std::optional<stored_t<T>> value;
-  std::exception_ptr e;
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await child;
-      value.emplace();
-    } else {
-      value.emplace(co_await child);
-    }
-  } catch (...) {
-    e = std::current_exception();
-  }
-  block.exit(e);
-  if constexpr (std::is_void_v<T>) {
-    co_return;
-  } else {
-    co_return std::move(*value);
-  }
+  return detail::wait_for_child<T>(std::move(child), delay);
+}
+
+/// wait_for() of a future that is not a task (a shield's, a gather's): the same, awaiting it
+/// as a future; on the timeout it is cancelled as Future.cancel cancels it, at once, or as
+/// its own cancel() does (a gather's cancels its children).
+template <class T>
+task<T> wait_for(future<T> child, std::optional<loop_time> delay) {
+  return detail::wait_for_child<T>(std::move(child), delay);
 }
 
 }  // namespace aioconform::impl

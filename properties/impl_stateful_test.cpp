@@ -303,7 +303,7 @@ impl::task<std::string> waiter_task(std::vector<impl::task<int>> children,
                                     std::vector<std::size_t> ids, return_when when) {
   impl::wait_result<int> r = co_await impl::wait(children, when);
   std::vector<std::size_t> done;
-  for (const impl::task<int>& d : r.done) {
+  for (const impl::future<int>& d : r.done) {
     for (std::size_t k = 0; k < children.size(); ++k) {
       if (children[k].base() == d.base()) {
         done.push_back(ids[k]);

@@ -1,17 +1,15 @@
 #pragma once
 
-// A handle the scenario can name: a task, a shield's future, or a gather's future. The
-// reference runtime types futures by their result (gather's is a vector), while a scenario
-// handle is untyped, so this holds whichever one it is and reads it as trace JSON.
+// A handle the scenario can name: a task, or a plain future (a shield's, a gather's). Every
+// future a scenario sees has a JSON result (json_gather.h gives gathers one), so this is a
+// future<json> that knows whether it is a task.
 
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
-#include <vector>
 
 #include "impl/future.h"
-#include "impl/outcome.h"
 #include "impl/task.h"
 
 namespace aioconform::impl_runtime {
@@ -21,9 +19,7 @@ using json = nlohmann::json;
 /// One reference to a named task or future.
 class any_future {
  public:
-  using variant =
-      std::variant<impl::task<json>, impl::future<json>, impl::future<std::vector<json>>,
-                   impl::future<std::vector<impl::outcome<json>>>>;
+  using variant = std::variant<impl::task<json>, impl::future<json>>;
 
   explicit any_future(variant f) : f_(std::move(f)) {}
 
@@ -32,13 +28,16 @@ class any_future {
   }
   bool is_task() const noexcept { return std::holds_alternative<impl::task<json>>(f_); }
   const variant& get() const noexcept { return f_; }
+  /// The future, as combinators take it (a task is one too).
+  impl::future<json> handle() const {
+    return std::visit([](const auto& f) { return impl::future<json>(f); }, f_);
+  }
   /// The task, if this is one.
   const impl::task<json>* task() const noexcept { return std::get_if<impl::task<json>>(&f_); }
 
   /// `await f`, run inline in the awaiting task: the result as trace JSON, or the exception.
   impl::task<json> await_value() const;
-  /// The result of a future finished with one, as trace JSON (a gather's list; with
-  /// return_exceptions, each exception as {"$exception": ...}).
+  /// The result of a future finished with one, as trace JSON.
   json result_value() const;
   /// The exception a finished future holds, without marking it retrieved (the futures table
   /// and reports must not change what the run would log).
@@ -49,9 +48,5 @@ class any_future {
  private:
   variant f_;
 };
-
-/// A gather's result as trace JSON.
-json encode_results(const std::vector<json>& values);
-json encode_results(const std::vector<impl::outcome<json>>& outcomes);
 
 }  // namespace aioconform::impl_runtime

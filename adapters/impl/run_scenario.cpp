@@ -1,6 +1,7 @@
 #include "adapters/impl/run_scenario.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,45 +40,13 @@ json futures_table(const interpreter& in) {
   return out;
 }
 
-/// What a report may name: a future of the run and the exception it holds.
-struct reportable {
-  std::string name;
-  bool is_task = false;
-  std::exception_ptr exception;  ///< a snapshot, unless `live`
-  bool log_traceback = false;
-  /// A leftover task at shutdown, still running when listed: its exception is read when a
-  /// report comes. (Snapshots hold no reference, so that releasing the run reports.)
-  std::optional<any_future> live;
-
-  std::exception_ptr current_exception() const noexcept {
-    if (!live) return exception;
-    const impl::future_base* b = live->base();
-    return b->done() && !b->cancelled() ? live->peek_exception() : nullptr;
-  }
-};
-
-std::vector<reportable> reportables(const interpreter& in) {
-  std::vector<reportable> out;
-  for (const auto& [name, f] : in.named) {
-    if (!f.base()->done() || f.base()->cancelled()) continue;
-    if (std::exception_ptr e = f.peek_exception()) {
-      out.push_back({name, f.is_task(), e, f.peek_log_traceback(), std::nullopt});
-    }
-  }
-  return out;
-}
-
-/// The exception handler's context carries no future, so a report names the future of the
-/// run holding that very exception object (the kind the message names first).
-json report_of(const impl::exception_context& context, const std::vector<reportable>& candidates,
-               bool never_retrieved) {
+/// A report as the adapter's report_of writes it: the message, the name of the context's
+/// future or task if the scenario named it, and the exception.
+json report_of(const impl::exception_context& context,
+               const std::map<const impl::future_base*, std::string>& names) {
   json r = {{"message", context.message}};
-  const bool task_report = context.message.rfind("Task", 0) == 0 || !never_retrieved;
-  for (const reportable& c : candidates) {
-    if (c.current_exception() != context.exception || c.is_task != task_report) continue;
-    if (never_retrieved && !c.log_traceback) continue;
-    r["future"] = c.name;
-    break;
+  if (auto it = names.find(context.future); context.future && it != names.end()) {
+    r["future"] = it->second;
   }
   if (context.exception) r["exception"] = encode_exception(context.exception);
   return r;
@@ -106,21 +75,18 @@ json run_scenario(const format::scenario& sc) {
                 {"runtime", runtime_object()},
                 {"missing", json::array()}};
   enum class phase { run, collect } now = phase::run;
-  std::vector<reportable> candidates;
+  // The names while the run's objects are released (the adapter's final_names): the
+  // interpreter is being destroyed then.
+  std::map<const impl::future_base*, std::string> final_names;
   loop.set_exception_handler([&](const impl::exception_context& context) {
     if (now == phase::run) {
-      // Shutdown reports come in leftover order, one per leftover task: a task awaiting
-      // another may hold the same exception, so each leftover is named once.
-      json r = report_of(context, candidates, false);
-      if (r.contains("future")) {
-        std::erase_if(candidates, [&](const reportable& c) { return c.name == r["future"]; });
-      }
+      json r = report_of(context, in->names());
       r["t"] = loop.time();
       r["task"] = loop_task;
       r["ev"] = "report";
       in->events.push_back(std::move(r));
     } else {
-      reports.push_back(report_of(context, candidates, true));
+      reports.push_back(report_of(context, final_names));
     }
   });
   struct silence {  // whatever is released with the loop is not part of the trace
@@ -169,12 +135,6 @@ json run_scenario(const format::scenario& sc) {
     (void)main_task->result();  // run_until_complete returns future.result()
   } catch (const impl::error&) {
   }
-  candidates.clear();
-  for (impl::task_link* t : loop.all_tasks()) {
-    if (const any_future* f = in->find(static_cast<impl::task_base*>(t))) {
-      candidates.push_back({*in->name_of(f->base()), true, nullptr, false, *f});
-    }
-  }
   try {
     impl::cancel_all_tasks(loop);  // run.shutdown.cancel-leftover
   } catch (const impl::error&) {
@@ -184,13 +144,13 @@ json run_scenario(const format::scenario& sc) {
     impl::task<json> t = impl::create_task(loop, returns_none());
     if (!run_until_complete(*t.base())) return hang();
   }
-  candidates.clear();
   json out = finish("completed");
   // Collecting the run's objects: run.reports.finalization, task.never-retrieved.
-  candidates = reportables(*in);
+  final_names = in->names();
   now = phase::collect;
   main_task.reset();
   in.reset();
+  loop.close();  // asyncio.run closes its loop; the adapter then collects
   std::vector<std::pair<std::string, json>> sorted;
   for (json& r : reports) sorted.emplace_back(format::canonical_compact(r), std::move(r));
   std::sort(sorted.begin(), sorted.end(),

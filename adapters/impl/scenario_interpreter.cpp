@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "adapters/impl/exception_encoding.h"
+#include "adapters/impl/json_gather.h"
 #include "format/canonical_json.h"
 #include "format/python_repr.h"
 #include "impl/as_completed.h"
@@ -26,12 +27,6 @@ struct overloaded : F... {
 };
 template <class... F>
 overloaded(F...) -> overloaded<F...>;
-
-/// A task awaiting a plain future: impl's gather, wait and as_completed take tasks only,
-/// where asyncio takes any future (a nested gather's, a shield's).
-impl::task<json> forward(any_future f) {
-  co_return co_await f.await_value();
-}
 
 impl::return_when to_impl(format::return_when w) {
   switch (w) {
@@ -149,37 +144,19 @@ void interpreter::create_task(const coroutine_ref& c) {
   register_future(any_future(*c->body), c->name, c->handle);
 }
 
-impl::task<json> interpreter::as_task(const awaitable& a) {
+impl::future<json> interpreter::as_future(const awaitable& a) {
   if (a.coroutine) {
     create_task(a.coroutine);
     return *a.coroutine->body;
   }
-  if (const impl::task<json>* t = a.future->task()) return *t;
-  impl::task<json> wrapper = impl::create_task(loop_, forward(*a.future));
-  alias(wrapper, *a.future);
-  return wrapper;
+  return a.future->handle();
 }
 
-std::vector<impl::task<json>> interpreter::as_distinct_tasks(
-    const std::vector<awaitable>& children) {
-  std::vector<impl::task<json>> tasks;
-  std::vector<const impl::future_base*> seen;
-  for (const awaitable& a : children) {
-    if (a.future) {
-      const impl::future_base* b = a.future->base();
-      if (std::find(seen.begin(), seen.end(), b) != seen.end()) continue;
-      seen.push_back(b);
-    }
-    tasks.push_back(as_task(a));
-  }
-  return tasks;
-}
-
-void interpreter::alias(const impl::task<json>& wrapper, const any_future& f) {
-  auto name = name_of(f.base());
-  if (!name) return;
-  names_.emplace(wrapper.base(), *name);
-  kept_.emplace_back(wrapper);  // names_ is keyed by address: it must outlive the run
+std::vector<impl::future<json>> interpreter::as_futures(const std::vector<awaitable>& children) {
+  std::vector<impl::future<json>> out;
+  out.reserve(children.size());
+  for (const awaitable& a : children) out.push_back(as_future(a));
+  return out;
 }
 
 impl::task<json> interpreter::await_awaitable(awaitable a) {
@@ -433,11 +410,9 @@ awaitable interpreter::eval_expr(const context_ref& ctx, const format::expressio
                                  std::optional<std::string> as, bool nested) {
   if (auto* g = std::get_if<format::gather_expr>(&e)) {
     std::vector<awaitable> cs = eval_children(ctx, g->children, path);
-    std::vector<impl::task<json>> tasks;
-    for (const awaitable& a : cs) tasks.push_back(as_task(a));  // gather.wraps-coroutines
-    any_future f = g->return_exceptions
-                       ? any_future(impl::gather(std::move(tasks), impl::return_exceptions))
-                       : any_future(impl::gather(std::move(tasks)));
+    // gather.wraps-coroutines: the coroutines become tasks in argument order, and the
+    // futures are taken as they are (ensure_future).
+    any_future f(gather_json(as_futures(cs), g->return_exceptions));
     register_future(f, as ? *as : auto_name("gather"), as);
     return {f, nullptr};
   }
@@ -487,9 +462,9 @@ awaitable interpreter::eval_expr(const context_ref& ctx, const format::expressio
 // ---- combinators -----------------------------------------------------------------------------
 
 json interpreter::encode_wait_result(const impl::wait_result<json>& r) const {
-  auto encode_set = [this](const std::vector<impl::task<json>>& fs) {
+  auto encode_set = [this](const std::vector<impl::future<json>>& fs) {
     std::vector<std::pair<std::string, json>> items;
-    for (const impl::task<json>& f : fs) {
+    for (const impl::future<json>& f : fs) {
       json item = {{"$future", name_of(f.base()).value_or("?")}};
       items.emplace_back(format::canonical_compact(item), item);
     }
@@ -508,42 +483,21 @@ impl::task<json> interpreter::wait_body(std::vector<awaitable> children, format:
   if (has_coroutine(children)) {  // 3.11+: wait.coroutines
     throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
   }
-  std::vector<impl::task<json>> tasks = as_distinct_tasks(children);
-  impl::wait_result<json> r = co_await impl::wait(std::move(tasks), to_impl(when), timeout);
+  impl::wait_result<json> r = co_await impl::wait(as_futures(children), to_impl(when), timeout);
   co_return encode_wait_result(r);
 }
 
 impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::int64_t> timeout) {
-  std::optional<impl::task<json>> t;
   if (child.coroutine) {
     // 3.12+ runs a coroutine inline, unless the timeout is already over: then
     // ensure_future makes it a task, which the trace names.
     if (timeout && *timeout <= 0) create_task(child.coroutine);
-    t = *child.coroutine->body;
-  } else if (const impl::task<json>* task = child.future->task()) {
-    t = *task;
-  } else if (timeout && *timeout <= 0) {
-    // wait_for.timeout.zero on a plain future, which impl's wait_for (tasks only) cannot
-    // take: its result if done, else _cancel_and_wait, then its result.
-    any_future f = *child.future;
-    if (!f.base()->done()) f.base()->cancel();
-    std::exception_ptr err;
-    json v;
-    try {
-      v = co_await f.await_value();
-    } catch (const impl::error&) {
-      err = std::current_exception();
-    }
-    // `return fut.result()` / `except CancelledError: raise TimeoutError`: a cancelled
-    // gather is not cancelled() but raises CancelledError all the same.
-    if (err && f.base()->done() && impl::is_cancelled_error(err)) throw impl::timeout_error();
-    if (err) std::rethrow_exception(err);
-    co_return v;
-  } else {
-    t = forward(*child.future);  // unscheduled: awaited inline, as `await fut` is
-    alias(*t, *child.future);
+    co_return co_await impl::wait_for(*child.coroutine->body, timeout);
   }
-  co_return co_await impl::wait_for(*t, timeout);
+  if (const impl::task<json>* task = child.future->task()) {
+    co_return co_await impl::wait_for(*task, timeout);
+  }
+  co_return co_await impl::wait_for(child.future->handle(), timeout);
 }
 
 impl::task<json> interpreter::as_completed_body(std::string exec_name, std::string path,
@@ -552,8 +506,7 @@ impl::task<json> interpreter::as_completed_body(std::string exec_name, std::stri
                                                 format::as_completed_form form) {
   // The adapter's task factory wraps the coroutine children in argument order, where
   // CPython iterates a set (the adapter's "burst").
-  std::vector<impl::task<json>> tasks = as_distinct_tasks(children);
-  impl::as_completed_iterator<json> it = impl::as_completed(std::move(tasks), timeout);
+  impl::as_completed_iterator<json> it = impl::as_completed(as_futures(children), timeout);
   json outcomes = json::array();
   for (std::size_t i = 0; it.has_next(); ++i) {
     json outcome;
@@ -595,9 +548,7 @@ impl::task<json> interpreter::wait_any_body(std::vector<awaitable> children,
     throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
   }
   // The recipe's asyncio.wait takes set(fs): a future given twice is one member.
-  std::vector<impl::task<json>> tasks = as_distinct_tasks(children);
-  impl::future<impl::wait_result<json>> f = impl::wait_any(std::move(tasks), timeout);
-  impl::wait_result<json> r = co_await f;
+  impl::wait_result<json> r = co_await impl::wait_any(as_futures(children), timeout);
   co_return encode_wait_result(r);
 }
 

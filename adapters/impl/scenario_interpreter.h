@@ -75,6 +75,10 @@ class interpreter {
   std::vector<std::pair<std::string, any_future>> named;
   /// The first name of a task or future, or nullopt for one the scenario never named.
   [[nodiscard]] std::optional<std::string> name_of(const impl::future_base* f) const;
+  /// Every named task or future's first name, by address.
+  [[nodiscard]] const std::map<const impl::future_base*, std::string>& names() const noexcept {
+    return names_;
+  }
   /// The entry of `named` holding `f`, or null.
   [[nodiscard]] const any_future* find(const impl::future_base* f) const;
 
@@ -99,14 +103,11 @@ class interpreter {
                                      const script_context& ctx, const std::string& path);
   coroutine_ref register_coroutine(std::optional<impl::task<json>> body, std::string name,
                                    std::optional<std::string> handle);
-  /// The task a combinator that takes tasks is given for `a`: the coroutine's own task
-  /// (created now), the task itself, or a task forwarding a plain future's outcome.
-  impl::task<json> as_task(const awaitable& a);
-  /// as_task of each child, a future given twice once: wait and as_completed take set(fs)
-  /// (wait.duplicates), and a plain future's wrapper task would otherwise be made per mention.
-  std::vector<impl::task<json>> as_distinct_tasks(const std::vector<awaitable>& children);
-  /// Names a task forwarding `f` like `f`, so results show the future asyncio would name.
-  void alias(const impl::task<json>& wrapper, const any_future& f);
+  /// What a combinator is given for `a`, as ensure_future makes it: the coroutine's own task
+  /// (created now), or the task or future itself.
+  impl::future<json> as_future(const awaitable& a);
+  /// as_future of each child, in argument order (coroutines become tasks in that order).
+  std::vector<impl::future<json>> as_futures(const std::vector<awaitable>& children);
   /// `await a`: a future, or a coroutine run inline in the awaiting task.
   impl::task<json> await_awaitable(awaitable a);
   impl::task<json> awaits(awaitable a);
@@ -151,7 +152,7 @@ class interpreter {
   std::map<std::string, int> counters_;
   std::map<std::string, any_future> handles_;
   std::map<const impl::future_base*, std::string> names_;
-  /// Named objects no longer in `named` (renamed, or forwarding wrappers): held until the
+  /// Named objects no longer in `named` (renamed): held until the
   /// run's objects are released, so no other object reuses an address names_ knows.
   std::vector<any_future> kept_;
   std::map<std::string, event> events_;
