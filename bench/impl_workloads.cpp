@@ -26,7 +26,7 @@ task<std::int64_t> trivial(std::int64_t i) {
 }
 
 // Completes one loop iteration after `previous`: a chain finishes one task at a time.
-task<std::int64_t> link(task<std::int64_t> previous) {
+task<std::int64_t> link(impl::future<std::int64_t> previous) {
   co_return co_await previous + 1;
 }
 
@@ -42,9 +42,9 @@ std::vector<task<std::int64_t>> trivial_tasks(event_loop& loop, std::int64_t n) 
   return tasks;
 }
 
-std::int64_t sum(const std::vector<task<std::int64_t>>& tasks) {
+std::int64_t sum(const std::vector<impl::future<std::int64_t>>& futures) {
   std::int64_t s = 0;
-  for (auto t : tasks) s += t.result();
+  for (auto f : futures) s += f.result();
   return s;
 }
 
@@ -72,7 +72,7 @@ task<std::int64_t> as_completed_main(event_loop* loop, std::int64_t n) {
 }
 
 task<std::int64_t> wait_first_loop_main(event_loop* loop, std::int64_t n) {
-  std::vector<task<std::int64_t>> pending;
+  std::vector<impl::future<std::int64_t>> pending;
   pending.reserve(static_cast<std::size_t>(n));
   pending.push_back(impl::create_task(*loop, trivial(0)));
   for (std::int64_t i = 1; i < n; ++i) {
