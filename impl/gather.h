@@ -24,21 +24,21 @@ inline constexpr return_exceptions_t return_exceptions{};
 
 namespace detail {
 
-/// gather over a range: results in a vector.
-template <class T, class R>
-class range_gathering_future final : public gathering_future<std::vector<R>> {
+/// gather over a range of handles F (task<T> or future<T>): results in a vector.
+template <class T, class R, class F>
+class range_gathering_future final : public gathering_future<std::vector<R>, F> {
  public:
-  using gathering_future<std::vector<R>>::gathering_future;
+  using gathering_future<std::vector<R>, F>::gathering_future;
 
  private:
   std::vector<R> collect() override {
     std::vector<R> results;
     results.reserve(this->children().size());
-    for (future_base* c : this->children()) {
+    for (const F& c : this->children()) {
       if constexpr (std::is_same_v<R, outcome<T>>) {
-        results.push_back(this->template outcome_of<T>(c));
+        results.push_back(this->template outcome_of<T>(c.base()));
       } else {
-        results.push_back(this->template value_of<T>(c));
+        results.push_back(this->template value_of<T>(c.base()));
       }
     }
     return results;
@@ -61,37 +61,34 @@ class tuple_gathering_future final
   template <std::size_t... I>
   result_type collect(std::index_sequence<I...>) {
     if constexpr (Outcomes) {
-      return result_type{this->template outcome_of<T>(this->children()[I])...};
+      return result_type{this->template outcome_of<T>(this->children()[I].base())...};
     } else {
-      return result_type{this->template value_of<T>(this->children()[I])...};
+      return result_type{this->template value_of<T>(this->children()[I].base())...};
     }
   }
 };
 
-template <class Gathering, class Result>
-future<Result> make_gather(std::vector<future_base*> children, bool return_exceptions) {
+template <class Gathering, class Result, class Handle>
+future<Result> make_gather(std::vector<Handle> children, bool return_exceptions) {
   auto* outer = new Gathering(std::move(children), return_exceptions);
   future<Result> handle(outer);
   outer->start();
   return handle;
 }
 
-template <class F>
-std::vector<future_base*> bases(const std::vector<F>& children) {
-  std::vector<future_base*> out;
-  out.reserve(children.size());
-  for (const F& c : children) out.push_back(c.base());
-  return out;
+/// The range forms adopt the caller's vector of handles (moved in by value): no copy of the
+/// children's pointers is made, and the argument, which lives until the co_await around
+/// gather() ends, is left empty.
+template <class R, class T, class Outcome, class F>
+future<R> gather_range(std::vector<F>& children, bool return_exceptions) {
+  return make_gather<range_gathering_future<T, Outcome, F>, R>(std::move(children),
+                                                               return_exceptions);
 }
 
-/// The range forms' argument lives until the co_await around gather() ends (the Itanium
-/// ABI destroys arguments at the end of the full-expression): once the gather holds its
-/// own references, it is freed at once.
-template <class R, class Gathering, class F>
-future<R> gather_range(std::vector<F>& children, bool return_exceptions) {
-  future<R> handle = make_gather<Gathering, R>(bases(children), return_exceptions);
-  std::vector<F>().swap(children);
-  return handle;
+/// The variadic forms' children, as untyped handles.
+template <class... T>
+std::vector<future_ref> refs(const future<T>&... children) {
+  return {future_ref(children.base())...};
 }
 
 }  // namespace detail
@@ -114,14 +111,12 @@ future<R> gather_range(std::vector<F>& children, bool return_exceptions) {
 /// of its first future; needs a running loop otherwise.
 template <class T>
 future<std::vector<stored_t<T>>> gather(std::vector<task<T>> children) {
-  return detail::gather_range<std::vector<stored_t<T>>,
-                              detail::range_gathering_future<T, stored_t<T>>>(children, false);
+  return detail::gather_range<std::vector<stored_t<T>>, T, stored_t<T>>(children, false);
 }
 /// gather over futures (tasks among them or not): the same.
 template <class T>
 future<std::vector<stored_t<T>>> gather(std::vector<future<T>> children) {
-  return detail::gather_range<std::vector<stored_t<T>>,
-                              detail::range_gathering_future<T, stored_t<T>>>(children, false);
+  return detail::gather_range<std::vector<stored_t<T>>, T, stored_t<T>>(children, false);
 }
 
 /// asyncio.gather(*children, return_exceptions=True): completes when every child is done
@@ -131,14 +126,12 @@ future<std::vector<stored_t<T>>> gather(std::vector<future<T>> children) {
 /// (gather.cancel.overrides-return-exceptions, gather.cancel.child-swallows).
 template <class T>
 future<std::vector<outcome<T>>> gather(std::vector<task<T>> children, return_exceptions_t) {
-  return detail::gather_range<std::vector<outcome<T>>,
-                              detail::range_gathering_future<T, outcome<T>>>(children, true);
+  return detail::gather_range<std::vector<outcome<T>>, T, outcome<T>>(children, true);
 }
 /// gather over futures with return_exceptions=True: the same.
 template <class T>
 future<std::vector<outcome<T>>> gather(std::vector<future<T>> children, return_exceptions_t) {
-  return detail::gather_range<std::vector<outcome<T>>,
-                              detail::range_gathering_future<T, outcome<T>>>(children, true);
+  return detail::gather_range<std::vector<outcome<T>>, T, outcome<T>>(children, true);
 }
 
 /// asyncio.gather(a, b, c) with children of different result types: the same semantics as
@@ -148,7 +141,7 @@ future<std::vector<outcome<T>>> gather(std::vector<future<T>> children, return_e
 template <class... T>
 future<std::tuple<stored_t<T>...>> gather(future<T>... children) {
   return detail::make_gather<detail::tuple_gathering_future<false, T...>,
-                             std::tuple<stored_t<T>...>>({children.base()...}, false);
+                             std::tuple<stored_t<T>...>>(detail::refs(children...), false);
 }
 
 /// asyncio.gather(a, b, c, return_exceptions=True) with children of different result
@@ -157,7 +150,7 @@ future<std::tuple<stored_t<T>...>> gather(future<T>... children) {
 template <class... T>
 future<std::tuple<outcome<T>...>> gather(return_exceptions_t, future<T>... children) {
   return detail::make_gather<detail::tuple_gathering_future<true, T...>, std::tuple<outcome<T>...>>(
-      {children.base()...}, true);
+      detail::refs(children...), true);
 }
 
 }  // namespace aioconform::impl

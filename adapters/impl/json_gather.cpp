@@ -8,7 +8,8 @@ namespace {
 
 /// A _GatheringFuture whose collect() builds the JSON array; `Outcomes`: return_exceptions.
 template <bool Outcomes>
-class json_gathering_future final : public impl::detail::gathering_future<json> {
+class json_gathering_future final
+    : public impl::detail::gathering_future<json, impl::future<json>> {
  public:
   using gathering_future::gathering_future;
 
@@ -17,18 +18,18 @@ class json_gathering_future final : public impl::detail::gathering_future<json> 
     if constexpr (Outcomes) {
       std::vector<impl::outcome<json>> outcomes;
       outcomes.reserve(children().size());
-      for (impl::future_base* c : children()) outcomes.push_back(outcome_of<json>(c));
+      for (const impl::future<json>& c : children()) outcomes.push_back(outcome_of<json>(c.base()));
       return encode_results(outcomes);
     } else {
       json out = json::array();
-      for (impl::future_base* c : children()) out.push_back(value_of<json>(c));
+      for (const impl::future<json>& c : children()) out.push_back(value_of<json>(c.base()));
       return out;
     }
   }
 };
 
 template <bool Outcomes>
-impl::future<json> make(std::vector<impl::future_base*> children) {
+impl::future<json> make(std::vector<impl::future<json>> children) {
   auto* outer = new json_gathering_future<Outcomes>(std::move(children), Outcomes);
   impl::future<json> handle(outer);
   outer->start();
@@ -39,10 +40,7 @@ impl::future<json> make(std::vector<impl::future_base*> children) {
 
 impl::future<json> gather_json(const std::vector<impl::future<json>>& children,
                                bool return_exceptions) {
-  std::vector<impl::future_base*> bases;
-  bases.reserve(children.size());
-  for (const impl::future<json>& c : children) bases.push_back(c.base());
-  return return_exceptions ? make<true>(std::move(bases)) : make<false>(std::move(bases));
+  return return_exceptions ? make<true>(children) : make<false>(children);
 }
 
 json encode_results(const std::vector<impl::outcome<json>>& outcomes) {
