@@ -266,11 +266,13 @@ Gen<json> gen_step(int depth, bool main) {
                      gen_optional_duration(),
                      gen::lazy([below, main] { return gen_steps(below, max_block_steps, main); }),
                      gen_catch())},
-      {1, gen::map(gen::inRange(0, 2),
+      // Events weigh 2: with a third of the drafts uniform, 1 left loop.event.wake-order
+      // (several waiters, then a set) unreached.
+      {2, gen::map(gen::inRange(0, 2),
                    [](int e) {
                      return json{{"op", "event_wait"}, {"event", e}};
                    })},
-      {1, gen::map(gen::inRange(0, 2),
+      {2, gen::map(gen::inRange(0, 2),
                    [](int e) {
                      return json{{"op", "event_set"}, {"event", e}};
                    })},
@@ -338,29 +340,43 @@ Gen<json> gen_child_end() {
               gen::element<std::string>("ValueError", "MyError", "KeyError"), gen_message())},
       {3, gen::just(json{{"op", "raise"}, {"type", "CancelledError"}, {"message", ""}})},
       {1, gen::just(json{{"op", "hang"}})},
+      // Children that wait for one another: one waits on an event (then returns) that
+      // another sets.
+      {2, gen::just(json{{"op", "event_wait"}, {"event", 0}})},
+      {2, gen::just(json{{"op", "event_set"}, {"event", 0}})},
   });
+}
+
+json return_step(const json& value) {
+  return json{{"op", "return"}, {"value", value}};
 }
 
 /// A child script: sleep 0..4 (uniform, so that ends differ or tie), then its end.
 Gen<json> gen_timed_script() {
   return gen::apply(
       [](int d, json end, json oc) {
-        return json{{"steps", json::array({json{{"op", "sleep"}, {"d", d}}, std::move(end)})},
-                    {"on_cancel", std::move(oc)}};
+        json steps = json::array({json{{"op", "sleep"}, {"d", d}}, end});
+        if (end.at("op") == "event_wait") steps.push_back(return_step(1));
+        return json{{"steps", std::move(steps)}, {"on_cancel", std::move(oc)}};
       },
       gen::inRange(0, 5), gen_child_end(), gen_on_cancel());
 }
 
 /// Script n of a focused draft: a child that fails after main's early steps (2..4 units),
-/// for the shapes where nobody is left to retrieve its exception.
+/// for the shapes where nobody is left to retrieve its exception; cancelled before that,
+/// it lets the CancelledError out or raises instead (a failure on cancellation).
 Gen<json> gen_late_failure() {
   return gen::apply(
-      [](int d, std::string t) {
+      [](int d, std::string t, bool raise_on_cancel) {
         return json{{"steps", json::array({json{{"op", "sleep"}, {"d", d}},
                                            json{{"op", "raise"}, {"type", t}, {"message", ""}}})},
-                    {"on_cancel", nullptr}};
+                    {"on_cancel",
+                     raise_on_cancel
+                         ? json{{"kind", "raise"}, {"type", "ValueError"}, {"message", "on-cancel"}}
+                         : json(nullptr)}};
       },
-      gen::inRange(2, 5), gen::element<std::string>("ValueError", "MyError"));
+      gen::inRange(2, 5), gen::element<std::string>("ValueError", "MyError"),
+      gen::arbitrary<bool>());
 }
 
 /// An instant 0..4 for main's own sleeps and the combinators' timeouts.
@@ -389,7 +405,7 @@ Gen<json> gen_task_children(int n) {
 }
 
 /// One combinator over the tasks 0..n-1 (TaskGroup takes the scripts themselves); `wait`
-/// weighs asyncio.wait against the six others (2 each): its return_when and timeout
+/// weighs asyncio.wait against the six others (gather 6, the rest 2): its return_when and timeout
 /// decide the most moments.
 Gen<json> gen_focused_expr(int n, std::size_t wait = 10) {
   json scripts = json::array();
@@ -409,7 +425,7 @@ Gen<json> gen_focused_expr(int n, std::size_t wait = 10) {
                 return json{{"kind", "wait_any"}, {"children", cs}, {"timeout", to}};
               },
               gen_task_children(n), gen_focused_timeout())},
-      {2, gen::apply(
+      {6, gen::apply(
               [](json cs, bool re) {
                 return json{{"kind", "gather"}, {"children", cs}, {"return_exceptions", re}};
               },
@@ -497,18 +513,22 @@ Gen<json> gen_focused_main(int n) {
   const Gen<json> msg = gen::element(json(nullptr), json("m"));
   return gen::weightedOneOf<json>({
       // Awaited directly, perhaps after time passed or a child was cancelled.
-      {6,
-       gen::apply(
-           [start](json pause, json cancel, json e, json c, json tail) {
-             json steps = start;
-             if (!pause.is_null()) steps.push_back(sleep_step(pause));
-             if (!cancel.is_null()) steps.push_back(cancel_step(cancel.get<int>(), nullptr));
-             steps.push_back(json{{"op", "await"}, {"expr", std::move(e)}, {"catch", c}});
-             return concat(std::move(steps), tail);
-           },
-           sometimes(2, gen::inRange(0, 3)), sometimes(2, gen::inRange(0, n)),
-           gen_focused_expr(n, 20),
-           gen::weightedElement<json>({{3, json(true)}, {1, json(nullptr)}}), gen_focused_tail(n))},
+      {6, gen::apply(
+              [start](json pause, json cancel, json e, json c, json tail, bool linger) {
+                json steps = start;
+                if (!pause.is_null()) steps.push_back(sleep_step(pause));
+                if (!cancel.is_null()) steps.push_back(cancel_step(cancel.get<int>(), nullptr));
+                steps.push_back(json{{"op", "await"}, {"expr", std::move(e)}, {"catch", c}});
+                steps = concat(std::move(steps), tail);
+                // Half the time main outlives every child, so that what keeps running (or
+                // was cancelled) shows before asyncio.run's shutdown cancels the rest.
+                if (linger) steps.push_back(sleep_step(5));
+                return steps;
+              },
+              sometimes(2, gen::inRange(0, 3)), sometimes(2, gen::inRange(0, n)),
+              gen_focused_expr(n, 20),
+              gen::weightedElement<json>({{3, json(true)}, {1, json(nullptr)}}),
+              gen_focused_tail(n), gen::arbitrary<bool>())},
       // Awaited by a task that main cancels at some instant.
       {3, gen::apply(
               [start, n](json e, json d, json m, json tail) {
@@ -518,7 +538,7 @@ Gen<json> gen_focused_main(int n) {
                 steps.push_back(cancel_step(n, m));
                 return concat(std::move(steps), tail);
               },
-              gen_focused_expr(n), gen_instant(), msg, gen_focused_tail(n + 1))},
+              gen_focused_expr(n, 4), gen_instant(), msg, gen_focused_tail(n + 1))},
       // A gather future over fresh children (handles 0..n-1, the future n), cancelled at
       // some instant, or one of its children is.
       {3, gen::apply(
@@ -529,7 +549,9 @@ Gen<json> gen_focused_main(int n) {
                 json steps = json::array({json{{"op", "future"}, {"expr", std::move(e)}}});
                 steps.push_back(sleep_step(d));
                 steps.push_back(cancel_step(target < 0 ? n : target % n, m));
-                return concat(std::move(steps), tail);
+                steps = concat(std::move(steps), tail);
+                steps.push_back(sleep_step(5));  // main outlives the children
+                return steps;
               },
               gen::arbitrary<bool>(), gen_instant(),
               gen::weightedElement<int>({{3, -1}, {1, 0}, {1, 1}}), msg, gen_focused_tail(n + 1))},
@@ -552,6 +574,24 @@ Gen<json> gen_focused_main(int n) {
               gen::weightedElement<bool>({{2, true}, {1, false}}),
               gen::map(gen::inRange(0, 2), [](int d) { return json(d); }),
               gen::weightedElement<int>({{3, 1}, {1, 0}}), msg, gen_focused_tail(2))},
+      // A TaskGroup over the late failure and the children inside a timeout that expires
+      // first: the group is cancelled from outside while a child may fail on cancellation
+      // (3.13 re-cancels the parent then), and the body goes on after catching.
+      {1, gen::apply(
+              [n](json d, json next) {
+                json children = json::array({json{{"script", n}, {"as", false}}});
+                for (int i = 0; i < n; ++i) children.push_back(json{{"script", i}, {"as", false}});
+                json tg = {{"kind", "task_group"},
+                           {"children", children},
+                           {"steps", json::array({sleep_step(1)})}};
+                json body = json::array(
+                    {json{{"op", "await"}, {"expr", std::move(tg)}, {"catch", true}}, next});
+                return json::array(
+                    {json{{"op", "timeout"}, {"d", d}, {"steps", body}, {"catch", true}},
+                     sleep_step(1)});
+              },
+              gen::map(gen::inRange(0, 2), [](int d) { return json(d); }),
+              gen::element(sleep_step(1), json{{"op", "return"}, {"value", 0}}))},
       // Inside a timeout block whose body swallows the cancellation (catch), then goes on:
       // sleeps, returns, or enters another timeout with the cancel count still raised.
       {2, gen::apply(
