@@ -201,6 +201,29 @@ TEST_F(aioconform_command, record_writes_goldens_and_never_overwrites_silently) 
   EXPECT_NE(read_file(golden), recorded);
 }
 
+// A real-clock runtime is stamped in units: a machine stall can change one run, so a
+// difference is run again (at most 3 attempts) and a later match is listed, not hidden; a
+// virtual-clock runtime gets no second attempt, and a lasting difference still fails.
+TEST_F(aioconform_command, replay_gives_a_real_clock_runtime_further_attempts) {
+  ASSERT_EQ(
+      run({"record", "--runtime", "fake", "--config", config("real.json", {{"fake", "real"}})})
+          .code,
+      0);
+  const auto stalled = run({"replay", "--runtime", "fake", "--config",
+                            config("stall.json", {{"fake", "real-stalls-once"}})});
+  EXPECT_EQ(stalled.code, 0) << stalled.out << stalled.err;
+  EXPECT_TRUE(contains(stalled.out, "Reproduced only on a later attempt")) << stalled.out;
+  EXPECT_TRUE(contains(stalled.out, "fake  fake/returns: reproduced on attempt 2 of 3"))
+      << stalled.out;
+
+  const auto drifted = run(
+      {"replay", "--runtime", "fake", "--config", config("drift.json", {{"fake", "real-drifts"}})});
+  EXPECT_EQ(drifted.code, 1) << drifted.out;
+  EXPECT_TRUE(contains(drifted.out, "REGRESSION: 2 golden traces no longer reproduce"))
+      << drifted.out;
+  EXPECT_FALSE(contains(drifted.out, "later attempt")) << drifted.out;
+}
+
 TEST_F(aioconform_command, record_reports_runtime_failures) {
   const std::string cfg = config("runtimes.json", {{"crashes", "crash"}, {"fine", "good"}});
   const auto result = run({"record", "--config", cfg, "--runtime", "crashes", "--runtime", "fine"});

@@ -49,10 +49,23 @@ def trace(name, t, runtime=RUNTIME):
             "reports": []}
 
 
+REAL_CLOCK = dict(RUNTIME, clock="real", unit_ms=50)
+_answered = set()  # scenarios already answered by this process (real-stalls-once)
+
+
 def answer(mode, request):
     rid = request["id"]
     name = request["scenario"]["name"]
-    if mode in ("good", "chatty", "slow"):
+    if mode == "real":
+        say({"id": rid, "status": "ok", "trace": trace(name, 0, REAL_CLOCK)})
+    elif mode == "real-stalls-once":
+        # A real-clock runtime whose machine stalled during the first run of each scenario.
+        t = 0 if name in _answered else 1
+        _answered.add(name)
+        say({"id": rid, "status": "ok", "trace": trace(name, t, REAL_CLOCK)})
+    elif mode == "real-drifts":
+        say({"id": rid, "status": "ok", "trace": trace(name, 1, REAL_CLOCK)})
+    elif mode in ("good", "chatty", "slow"):
         if mode == "slow":
             time.sleep(float(sys.argv[2]))
         if mode == "chatty":
