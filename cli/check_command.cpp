@@ -182,7 +182,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
       bounds ? conformance::exhaustive_case_count(*bounds) : options.cases;
   std::set<std::string> deviation_clauses;
   for (const known_deviation& d : known.entries) {
-    if (d.runtime == runtime.name) deviation_clauses.insert(d.clause);
+    if (d.applies_to(runtime.name, runtime_object)) deviation_clauses.insert(d.clause);
   }
 
   const std::string base_command =
@@ -323,7 +323,9 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   // Strict expected failures: each listed deviation of this runtime must still reproduce.
   std::size_t stale = 0;
   for (const known_deviation& d : known.entries) {
-    if (d.runtime != runtime.name || options.only_case || interrupted()) continue;
+    if (!d.applies_to(runtime.name, runtime_object) || options.only_case || interrupted()) {
+      continue;
+    }
     const format::scenario sc = store.load_scenario(d.scenario);
     const adapters::run_result result = runners[0]->run(sc.source, sc);
     if (result.status != adapters::run_status::ok) continue;

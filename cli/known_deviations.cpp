@@ -1,5 +1,7 @@
 #include "cli/known_deviations.h"
 
+#include <algorithm>
+
 #include "format/format_error.h"
 #include "format/json_file.h"
 
@@ -11,6 +13,15 @@ const known_deviation* known_deviations::find(std::string_view runtime,
     if (d.runtime == runtime && d.scenario == scenario) return &d;
   }
   return nullptr;
+}
+
+bool known_deviation::applies_to(std::string_view runtime_name,
+                                 const nlohmann::json& runtime_object) const {
+  if (runtime == runtime_name) return true;
+  if (!runtime_object.is_object()) return false;
+  const std::string identity =
+      runtime_object.value("implementation", "") + " " + runtime_object.value("version", "");
+  return std::find(interpreters.begin(), interpreters.end(), identity) != interpreters.end();
 }
 
 known_deviations load_known_deviations(const std::filesystem::path& path) {
@@ -38,6 +49,19 @@ known_deviations load_known_deviations(const std::filesystem::path& path) {
         throw format::format_error(file, at + "." + field, "expected a non-empty string");
       }
       *target = it->get<std::string>();
+    }
+    if (auto it = d.find("interpreters"); it != d.end()) {
+      if (!it->is_array())
+        throw format::format_error(file, at + ".interpreters", "expected an array");
+      for (std::size_t k = 0; k < it->size(); ++k) {
+        const nlohmann::json& name = (*it)[k];
+        if (!name.is_string() || name.get<std::string>().find(' ') == std::string::npos) {
+          throw format::format_error(
+              file, at + ".interpreters[" + std::to_string(k) + "]",
+              "expected \"IMPLEMENTATION VERSION\", e.g. \"cpython 3.11.2\"");
+        }
+        entry.interpreters.push_back(name.get<std::string>());
+      }
     }
     out.entries.push_back(std::move(entry));
   }

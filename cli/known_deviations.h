@@ -5,6 +5,7 @@
 // as the runtime produced it and verify expects the model to reject it with that clause.
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,16 @@ struct known_deviation {
   std::string scenario;  ///< a scenario name
   std::string clause;    ///< the clause the runtime breaks
   std::string why;       ///< one sentence, with the upstream issue where there is one
+  /// Optional: interpreters ("IMPLEMENTATION VERSION", as a trace's runtime object says,
+  /// e.g. "cpython 3.11.2") that have this deviation whatever the runtime is called, for a
+  /// bug of the interpreter itself: check and mutants then expect it of any runtime that
+  /// reports one of them (a --runtime-cmd on Debian's python3, say), not just `runtime`.
+  std::vector<std::string> interpreters;
+
+  /// Whether live runs of this runtime (its name, and its runtime object from the adapter)
+  /// are expected to show this deviation.
+  [[nodiscard]] bool applies_to(std::string_view runtime_name,
+                                const nlohmann::json& runtime_object) const;
 };
 
 struct known_deviations {

@@ -245,15 +245,14 @@ exit_code run_mutants(const mutants_options& options, const cli_context& context
   }
   if (options.seeds == 0 || options.cases == 0) throw cli_error("--seeds and --cases must be > 0");
   const adapters::runtime_spec base = base_runtime(options);
-  std::set<std::string> deviation_clauses;
-  for (const known_deviation& d :
-       load_known_deviations(default_deviations_path(default_golden_dir())).entries) {
-    if (d.runtime == base.name) deviation_clauses.insert(d.clause);
-  }
-
   // The unmutated runtime first: it names the profile and must conform on every seed.
   adapters::adapter_session base_session(base, session_options_for(options.timeout));
   const adapters::adapter_hello& hello = base_session.start();
+  std::set<std::string> deviation_clauses;
+  for (const known_deviation& d :
+       load_known_deviations(default_deviations_path(default_golden_dir())).entries) {
+    if (d.applies_to(base.name, hello.runtime)) deviation_clauses.insert(d.clause);
+  }
   const std::optional<model::profile> profile = model::profile_of_runtime(hello.runtime);
   if (!profile) {
     throw cli_error("runtime " + base.name + " reports a version with no profile");
