@@ -17,6 +17,7 @@
 #include "impl/timeout.h"
 #include "impl/wait_any.h"
 #include "impl/wait_for.h"
+#include "spec/model/set_order.h"
 
 namespace aioconform::impl_runtime {
 namespace {
@@ -85,6 +86,9 @@ void interpreter::register_future(const any_future& f, const std::string& name,
     kept_.push_back(std::exchange(it->second, f));
   }
   names_.emplace(f.base(), name);
+  if (f.is_task() && !task_hashes_.contains(f.base())) {
+    task_hashes_.emplace(f.base(), ++tasks_created_);
+  }
   if (handle) handles_.insert_or_assign(*handle, f);
 }
 
@@ -156,6 +160,23 @@ std::vector<impl::future<json>> interpreter::as_futures(const std::vector<awaita
   std::vector<impl::future<json>> out;
   out.reserve(children.size());
   for (const awaitable& a : children) out.push_back(as_future(a));
+  return out;
+}
+
+std::vector<impl::future<json>> interpreter::in_set_order(
+    std::vector<impl::future<json>> fs) const {
+  std::vector<impl::future<json>> distinct;
+  std::vector<std::uint64_t> hashes;
+  for (const impl::future<json>& f : fs) {
+    if (std::find(distinct.begin(), distinct.end(), f) != distinct.end()) continue;
+    auto hash = task_hashes_.find(f.base());
+    if (hash == task_hashes_.end()) return fs;  // not all tasks: argument order
+    hashes.push_back(hash->second);
+    distinct.push_back(f);
+  }
+  std::vector<impl::future<json>> out;
+  out.reserve(distinct.size());
+  for (std::size_t i : model::python_set_order(hashes)) out.push_back(distinct[i]);
   return out;
 }
 
@@ -483,7 +504,8 @@ impl::task<json> interpreter::wait_body(std::vector<awaitable> children, format:
   if (has_coroutine(children)) {  // 3.11+: wait.coroutines
     throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
   }
-  impl::wait_result<json> r = co_await impl::wait(as_futures(children), to_impl(when), timeout);
+  impl::wait_result<json> r =
+      co_await impl::wait(in_set_order(as_futures(children)), to_impl(when), timeout);
   co_return encode_wait_result(r);
 }
 
@@ -506,7 +528,8 @@ impl::task<json> interpreter::as_completed_body(std::string exec_name, std::stri
                                                 format::as_completed_form form) {
   // The adapter's task factory wraps the coroutine children in argument order, where
   // CPython iterates a set (the adapter's "burst").
-  impl::as_completed_iterator<json> it = impl::as_completed(as_futures(children), timeout);
+  impl::as_completed_iterator<json> it =
+      impl::as_completed(in_set_order(as_futures(children)), timeout);
   json outcomes = json::array();
   for (std::size_t i = 0; it.has_next(); ++i) {
     json outcome;

@@ -6,6 +6,7 @@
 // the model, recording the same events under the same names: handles, `S#n` auto-names in
 // creation order, `main`.
 
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <memory>
@@ -108,6 +109,11 @@ class interpreter {
   impl::future<json> as_future(const awaitable& a);
   /// as_future of each child, in argument order (coroutines become tasks in that order).
   std::vector<impl::future<json>> as_futures(const std::vector<awaitable>& children);
+  /// `set(fs)` as asyncio.wait and as_completed iterate it: each future once, and tasks in
+  /// CPython's set order of the adapter's task hashes (their creation numbers), as the
+  /// Python adapter and the model have them; other futures hash by address, an order no
+  /// one can reproduce, so they keep argument order (the model allows every order).
+  std::vector<impl::future<json>> in_set_order(std::vector<impl::future<json>> fs) const;
   /// `await a`: a future, or a coroutine run inline in the awaiting task.
   impl::task<json> await_awaitable(awaitable a);
   impl::task<json> awaits(awaitable a);
@@ -152,6 +158,9 @@ class interpreter {
   std::map<std::string, int> counters_;
   std::map<std::string, any_future> handles_;
   std::map<const impl::future_base*, std::string> names_;
+  // Each task's hash, as the Python adapter's Task subclass numbers tasks in creation order.
+  std::map<const impl::future_base*, std::uint64_t> task_hashes_;
+  std::uint64_t tasks_created_ = 0;
   /// Named objects no longer in `named` (renamed): held until the
   /// run's objects are released, so no other object reuses an address names_ knows.
   std::vector<any_future> kept_;
