@@ -180,10 +180,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   }
   const std::uint64_t case_count =
       bounds ? conformance::exhaustive_case_count(*bounds) : options.cases;
-  std::set<std::string> deviation_clauses;
-  for (const known_deviation& d : known.entries) {
-    if (d.applies_to(runtime.name, runtime_object)) deviation_clauses.insert(d.clause);
-  }
+  const std::set<std::string> deviation_clauses = known.clauses_for(runtime.name, runtime_object);
 
   const std::string base_command =
       fmt::format("{} check {} --seed {}", context.program,

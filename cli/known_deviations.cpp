@@ -15,6 +15,15 @@ const known_deviation* known_deviations::find(std::string_view runtime,
   return nullptr;
 }
 
+std::set<std::string> known_deviations::clauses_for(std::string_view runtime_name,
+                                                    const nlohmann::json& runtime_object) const {
+  std::set<std::string> out;
+  for (const known_deviation& d : entries) {
+    if (d.applies_to(runtime_name, runtime_object)) out.insert(d.clause);
+  }
+  return out;
+}
+
 bool known_deviation::applies_to(std::string_view runtime_name,
                                  const nlohmann::json& runtime_object) const {
   if (runtime == runtime_name) return true;

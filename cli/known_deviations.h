@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ struct known_deviations {
   std::vector<known_deviation> entries;
   [[nodiscard]] const known_deviation* find(std::string_view runtime,
                                             std::string_view scenario) const;
+  /// The clauses live runs of this runtime are expected to break (see applies_to).
+  [[nodiscard]] std::set<std::string> clauses_for(std::string_view runtime_name,
+                                                  const nlohmann::json& runtime_object) const;
 };
 
 /// Where the list lives for a golden directory: spec/deviations.json beside it.

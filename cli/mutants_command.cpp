@@ -248,11 +248,9 @@ exit_code run_mutants(const mutants_options& options, const cli_context& context
   // The unmutated runtime first: it names the profile and must conform on every seed.
   adapters::adapter_session base_session(base, session_options_for(options.timeout));
   const adapters::adapter_hello& hello = base_session.start();
-  std::set<std::string> deviation_clauses;
-  for (const known_deviation& d :
-       load_known_deviations(default_deviations_path(default_golden_dir())).entries) {
-    if (d.applies_to(base.name, hello.runtime)) deviation_clauses.insert(d.clause);
-  }
+  const std::set<std::string> deviation_clauses =
+      load_known_deviations(default_deviations_path(default_golden_dir()))
+          .clauses_for(base.name, hello.runtime);
   const std::optional<model::profile> profile = model::profile_of_runtime(hello.runtime);
   if (!profile) {
     throw cli_error("runtime " + base.name + " reports a version with no profile");

@@ -152,15 +152,22 @@ void replay_runtime(runtime_replay& entry, const golden_store& store, const repl
     }
     auto result = session.run(scenario->source);
     const std::string golden = store.read_trace(runtime.name, name).value_or("");
-    for (int attempt = 2;
-         attempt <= real_clock_attempts && result.status == adapters::run_status::ok; ++attempt) {
-      if (format::canonical_document(result.trace) == golden) break;
-      if (result.trace.value("runtime", nlohmann::json::object()).value("clock", "") != "real") {
-        break;
-      }
+    const auto canonical_trace = [&] {
+      return result.status == adapters::run_status::ok ||
+                     result.status == adapters::run_status::unsupported
+                 ? format::canonical_document(result.trace)
+                 : std::string();
+    };
+    std::string now = canonical_trace();
+    const bool real_clock =
+        result.trace.is_object() &&
+        result.trace.value("runtime", nlohmann::json::object()).value("clock", "") == "real";
+    for (int attempt = 2; real_clock && attempt <= real_clock_attempts &&
+                          result.status == adapters::run_status::ok && now != golden;
+         ++attempt) {
       result = session.run(scenario->source);
-      if (result.status == adapters::run_status::ok &&
-          format::canonical_document(result.trace) == golden) {
+      now = canonical_trace();
+      if (now == golden) {
         entry.retried.push_back(fmt::format("{}  {}: reproduced on attempt {} of {}", runtime.name,
                                             name, attempt, real_clock_attempts));
       }
@@ -175,7 +182,6 @@ void replay_runtime(runtime_replay& entry, const golden_store& store, const repl
                                            result.message, reproduce));
       continue;
     }
-    const std::string now = format::canonical_document(result.trace);
     if (now == golden) {
       ++(result.status == adapters::run_status::unsupported ? entry.unsupported : entry.reproduced);
       continue;
