@@ -1,9 +1,33 @@
 #include "impl/future.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <utility>
 
 namespace aioconform::impl {
+namespace {
+
+// The done-callback functions that a future's first callback can name by index (1..6), in
+// order of first use: a handful in practice (a task's wakeup, a gather's, a wait's...).
+// Process-wide because a future may get its callback before it has a loop; the slots only
+// ever go from empty to a function, so threads agree through compare-exchange.
+std::array<std::atomic<done_fn>, 7> known_done_fns{};
+
+// `fn`'s index in known_done_fns (claiming a free slot), or 0 when all slots are taken.
+std::uintptr_t known_index(done_fn fn) noexcept {
+  for (std::uintptr_t i = 1; i < known_done_fns.size(); ++i) {
+    done_fn seen = known_done_fns[i].load(std::memory_order_acquire);
+    if (seen == nullptr &&
+        known_done_fns[i].compare_exchange_strong(seen, fn, std::memory_order_acq_rel)) {
+      return i;
+    }
+    if (seen == fn) return i;
+  }
+  return 0;
+}
+
+}  // namespace
 
 bool future_base::cancel(std::string msg) {
   log_traceback_ = false;
@@ -65,12 +89,32 @@ void future_base::set_num_cancels_requested(int n) {
   if (n != 0 || rare_) rare_data().num_cancels_requested = n;
 }
 
+future_base::registration future_base::first_callback() const noexcept {
+  if (first_ == 0) return {};
+  std::uintptr_t i = first_ & callback_index_bits;
+  if (i == wide_first_tag) return rare_->wide_first;
+  return {known_done_fns[i].load(std::memory_order_relaxed),
+          reinterpret_cast<void*>(first_ & ~callback_index_bits)};
+}
+
+void future_base::set_first_callback(registration r) {
+  auto address = reinterpret_cast<std::uintptr_t>(r.ctx);
+  if (!r.fn) {
+    first_ = 0;
+  } else if (std::uintptr_t i = (address & callback_index_bits) == 0 ? known_index(r.fn) : 0) {
+    first_ = address | i;
+  } else {
+    rare_data().wide_first = r;
+    first_ = wide_first_tag;
+  }
+}
+
 void future_base::add_done_callback(done_fn fn, void* ctx) {
   if (done()) {
     add_ref();
     loop_->call_soon(callback{fn, ctx, this});
-  } else if (!first_.fn) {
-    first_ = {fn, ctx};
+  } else if (first_ == 0) {
+    set_first_callback({fn, ctx});
   } else {
     rare_data().more_callbacks.push_back({fn, ctx});
   }
@@ -86,11 +130,11 @@ std::size_t future_base::remove_done_callback(done_fn fn, void* ctx) {
     n = static_cast<std::size_t>(more->end() - it);
     more->erase(it, more->end());
   }
-  if (first_.fn && matches(first_)) {
+  if (first_ != 0 && matches(first_callback())) {
     ++n;
-    first_ = {};
+    first_ = 0;
     if (more && !more->empty()) {
-      first_ = more->front();
+      set_first_callback(more->front());
       more->erase(more->begin());
     }
   }
@@ -118,7 +162,7 @@ void future_base::release() noexcept {
 
 void future_base::mark_done(state s) {
   state_ = s;
-  if (!first_.fn) return;
+  if (first_ == 0) return;
   add_ref();  // held by the entry
   loop_->call_soon(&future_base::run_done_callbacks, this);
 }
@@ -129,7 +173,8 @@ void future_base::run_done_callbacks(void* self, bool run) {
     future_base* f;
     ~release_guard() { f->release(); }
   } guard{f};
-  registration first = std::exchange(f->first_, {});
+  registration first = f->first_callback();
+  f->first_ = 0;
   std::vector<registration> more;
   if (f->rare_) more.swap(f->rare_->more_callbacks);
   if (!run) return;
@@ -143,7 +188,7 @@ void future_base::run_done_callbacks(void* self, bool run) {
     // Each is its own handle in asyncio: those after the one that threw stay queued, first
     // in line, as their handles would.
     if (++next <= more.size()) {
-      f->first_ = more[next - 1];
+      f->set_first_callback(more[next - 1]);
       more.erase(more.begin(), more.begin() + static_cast<std::ptrdiff_t>(next));
       f->rare_data().more_callbacks = std::move(more);
       f->add_ref();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,63 @@ TEST(future, done_callbacks_are_scheduled_with_call_soon_in_registration_order) 
   EXPECT_EQ(f.result(), 7);
   loop.run_once();
   EXPECT_EQ(calls, (std::vector<int>{1, 2}));
+}
+
+// Records K in the vector that `ctx` points into (ctx may be up to 7 bytes past it: an
+// unaligned context, which the compact first callback cannot hold).
+template <int K>
+void record_k(void* ctx, future_base*) {
+  auto address = reinterpret_cast<std::uintptr_t>(ctx) & ~std::uintptr_t{7};
+  reinterpret_cast<std::vector<int>*>(address)->push_back(K);
+}
+
+// The first callback lives in one word when it can (future.h); one that cannot (an
+// unaligned context, or more distinct functions than the word can index) must keep its
+// place in the order all the same, also when the one before it is removed.
+TEST(future, callbacks_keep_their_order_whether_or_not_the_first_fits_in_one_word) {
+  event_loop loop;
+  std::vector<int> calls;
+  void* unaligned = reinterpret_cast<char*>(&calls) + 3;
+  {
+    future<int> f(loop);
+    f.add_done_callback(&record_k<1>, unaligned);
+    f.add_done_callback(&record_k<2>, &calls);
+    f.set_result(0);
+    loop.run_once();
+    EXPECT_EQ(calls, (std::vector<int>{1, 2}));
+  }
+  calls.clear();
+  {
+    // Ten distinct functions: more than the compact word can name.
+    future<int> f(loop);
+    f.add_done_callback(&record_k<10>, &calls);
+    f.add_done_callback(&record_k<11>, &calls);
+    f.add_done_callback(&record_k<12>, &calls);
+    f.add_done_callback(&record_k<13>, &calls);
+    f.add_done_callback(&record_k<14>, &calls);
+    f.add_done_callback(&record_k<15>, &calls);
+    f.add_done_callback(&record_k<16>, &calls);
+    f.add_done_callback(&record_k<17>, unaligned);
+    EXPECT_EQ(f.remove_done_callback(&record_k<10>, &calls), 1u);
+    EXPECT_EQ(f.remove_done_callback(&record_k<11>, &calls), 1u);
+    f.set_result(0);
+    loop.run_once();
+    EXPECT_EQ(calls, (std::vector<int>{12, 13, 14, 15, 16, 17}));
+  }
+  calls.clear();
+  for (int round = 0; round < 2; ++round) {
+    // Whatever slots earlier futures took: each function alone as the first callback.
+    future<int> f(loop);
+    f.add_done_callback(&record_k<20>, &calls);
+    f.add_done_callback(&record_k<21>, &calls);
+    EXPECT_EQ(f.remove_done_callback(&record_k<20>, &calls), 1u);
+    EXPECT_EQ(f.remove_done_callback(&record_k<21>, &calls), 1u);
+    f.add_done_callback(&record_k<22>, unaligned);
+    f.add_done_callback(&record_k<23>, &calls);
+    f.set_result(0);
+    loop.run_once();
+  }
+  EXPECT_EQ(calls, (std::vector<int>{22, 23, 22, 23}));
 }
 
 TEST(future, callback_added_to_done_future_is_scheduled_at_once) {
