@@ -238,7 +238,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
       std::optional<model::simulation> simulated;
       try {
         simulated = model::simulate(c.scenario, *profile);
-        involved.insert(simulated->clauses.begin(), simulated->clauses.end());
+        involved = model::exercised_clauses(*simulated);
       } catch (const model::scenario_error&) {
       }
       if (options.clauses &&

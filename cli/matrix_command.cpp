@@ -215,9 +215,7 @@ class matrix_builder {
         const conformance::live_case c = shrinkable.value();
         std::set<std::string> involved;
         try {
-          for (std::string& clause : model::simulate(c.scenario, *p).clauses) {
-            involved.insert(std::move(clause));
-          }
+          involved = model::exercised_clauses(model::simulate(c.scenario, *p));
         } catch (const model::scenario_error&) {
         }
         auto judge = [&](const conformance::live_case& x) {

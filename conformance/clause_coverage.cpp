@@ -62,9 +62,7 @@ clause_coverage generator_coverage(std::uint64_t seed, std::uint64_t cases,
       ++coverage.total;
       std::set<std::string> involved;
       try {
-        for (std::string& clause : model::simulate(c.scenario, profile).clauses) {
-          involved.insert(std::move(clause));
-        }
+        involved = model::exercised_clauses(model::simulate(c.scenario, profile));
       } catch (const model::scenario_error&) {
       }
       for (const std::string& clause : involved) ++coverage.scenarios[clause];

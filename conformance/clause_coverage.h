@@ -2,9 +2,10 @@
 
 // clause_coverage: which SPEC.md clauses the checked scenarios exercise. A scenario
 // exercises a clause when the model's simulation of it takes a transition tagged with that
-// clause (model::simulate). Every check report counts them per clause; the coverage test
-// insists that the random generators reach every clause of SPEC.md, except the few listed,
-// each with its reason, as unreachable by design.
+// clause, or a branch inside a broader transition that the clause describes, or decides its
+// end or reports by that clause (model::exercised_clauses). Every check report counts them per
+// clause; the coverage test insists that the random generators reach every clause of SPEC.md,
+// except the few listed, each with its reason, as unreachable by design.
 
 #include <cstdint>
 #include <filesystem>

@@ -438,13 +438,21 @@ Gen<json> gen_focused_expr(int n, std::size_t wait = 10) {
                             {"form", async_for ? "async_for" : "for"}};
               },
               gen_task_children(n), gen_focused_timeout(), gen::arbitrary<bool>())},
+      // Sometimes through a shield, whose outer future the timeout cancels at once
+      // (shield.with-wait_for).
       {2, gen::apply(
-              [](int c, json to) {
+              [](int c, json to, bool shielded) {
+                json child = json{{"task", c}};
+                if (shielded) {
+                  child = json{{"expr", {{"kind", "shield"}, {"children", json::array({child})}}},
+                               {"as", false}};
+                }
                 return json{{"kind", "wait_for"},
-                            {"children", json::array({json{{"task", c}}})},
+                            {"children", json::array({std::move(child)})},
                             {"timeout", to}};
               },
-              gen::inRange(0, n), gen_focused_timeout())},
+              gen::inRange(0, n), gen_focused_timeout(),
+              gen::weightedElement<bool>({{3, false}, {1, true}}))},
       {2,
        gen::map(gen::inRange(0, n),
                 [](int c) {
@@ -592,32 +600,50 @@ Gen<json> gen_focused_main(int n) {
               },
               gen::map(gen::inRange(0, 2), [](int d) { return json(d); }),
               gen::element(sleep_step(1), json{{"op", "return"}, {"value", 0}}))},
+      // A TaskGroup whose first child fails without suspending (wait of nothing raises
+      // ValueError): with the eager factory inside create_task, which cancels main while it
+      // runs; main catches the group and returns at once (3.12: task.cancel.self-then-return)
+      // or sleeps (3.12's stale cancellation, task.uncancel.clears-pending).
+      {1, gen::map(gen::element(json{{"op", "return"}, {"value", 0}}, sleep_step(1)),
+                   [](json next) {
+                     json fails = {{"expr",
+                                    {{"kind", "wait"},
+                                     {"children", json::array()},
+                                     {"return_when", "ALL_COMPLETED"},
+                                     {"timeout", nullptr}}},
+                                   {"as", false}};
+                     json tg = {
+                         {"kind", "task_group"},
+                         {"children", json::array({fails, json{{"script", 0}, {"as", false}}})},
+                         {"steps", json::array()}};
+                     return json::array(
+                         {json{{"op", "await"}, {"expr", std::move(tg)}, {"catch", true}}, next});
+                   })},
       // Inside a timeout block whose body swallows the cancellation (catch), then goes on:
       // sleeps, returns, or enters another timeout with the cancel count still raised.
-      {2, gen::apply(
-              [start](json e, json d, json next, json tail) {
-                json body =
-                    json::array({json{{"op", "await"}, {"expr", std::move(e)}, {"catch", true}},
-                                 std::move(next)});
-                json steps = start;
-                steps.push_back(
-                    json{{"op", "timeout"}, {"d", d}, {"steps", body}, {"catch", true}});
-                return concat(std::move(steps), tail);
-              },
-              gen_focused_expr(n), gen_instant(),
-              gen::weightedOneOf<json>({
-                  {1, gen::map(gen_instant(), [](json d) { return sleep_step(d); })},
-                  {1, gen::just(json{{"op", "return"}, {"value", 0}})},
-                  {2, gen::apply(
-                          [](json d, json s) {
-                            return json{{"op", "timeout"},
-                                        {"d", d},
-                                        {"steps", json::array({sleep_step(s)})},
-                                        {"catch", true}};
-                          },
-                          gen_instant(), gen_instant())},
-              }),
-              gen_focused_tail(n))},
+      {2,
+       gen::apply(
+           [start](json e, json d, json next, json tail) {
+             json body = json::array(
+                 {json{{"op", "await"}, {"expr", std::move(e)}, {"catch", true}}, std::move(next)});
+             json steps = start;
+             steps.push_back(json{{"op", "timeout"}, {"d", d}, {"steps", body}, {"catch", true}});
+             return concat(std::move(steps), tail);
+           },
+           gen_focused_expr(n), gen_instant(),
+           gen::weightedOneOf<json>({
+               {1, gen::map(gen_instant(), [](json d) { return sleep_step(d); })},
+               {1, gen::just(json{{"op", "return"}, {"value", 0}})},
+               {2, gen::apply(
+                       [](json d, json s) {
+                         return json{{"op", "timeout"},
+                                     {"d", d},
+                                     {"steps", json::array({sleep_step(s)})},
+                                     {"catch", true}};
+                       },
+                       gen_instant(), gen_instant())},
+           }),
+           gen_focused_tail(n))},
   });
 }
 

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <memory>
+#include <string_view>
 
 #include "spec/model/combinators.h"
 
@@ -75,9 +76,13 @@ std::shared_ptr<iterator_state> start(interpreter& in, const std::vector<awaitab
   world& w = in.w;
   auto it = std::make_shared<iterator_state>();
   std::vector<fid> wrapped;
-  for (const awaitable& a : children)
+  for (const awaitable& a : children) {
+    if (a.coroutine) w.exercise("as_completed.coroutines");
     wrapped.push_back(in.ensure_future(a));  // as_completed.coroutines
-  it->todo = as_python_set(w, wrapped);      // as_completed.duplicates
+  }
+  it->todo = as_python_set(w, wrapped);  // as_completed.duplicates
+  if (it->todo.size() < wrapped.size()) w.exercise("as_completed.duplicates");
+  if (it->todo.empty()) w.exercise("as_completed.empty");
   // Children done at the call report in set order, which is open (as_completed.order); the
   // order of the others' callbacks does not show.
   std::vector<fid> done_now;
@@ -110,6 +115,7 @@ std::shared_ptr<iterator_state> start(interpreter& in, const std::vector<awaitab
           auto st = weak.lock();
           if (!st) return;
           // as_completed.timeout.no-cancel: the children keep running.
+          if (!st->todo.empty()) w.exercise("as_completed.timeout.no-cancel");
           for (fid f : st->todo) {
             for (auto [g, id] : st->callbacks) {
               if (g == f) w.remove_done_callback(f, id);
@@ -144,7 +150,20 @@ proc as_completed(interpreter& in, std::string exec_name, std::string path,
     const char* clause = "as_completed.order";
     if (form == format::as_completed_form::async_for) {
       // __anext__ awaits the next future outside the item's try (as_completed.async-for.timeout)
-      json f = co_await wait_for_one(w, it);
+      json f;
+      py_exception next_err;
+      try {
+        f = co_await wait_for_one(w, it);
+      } catch (py_raise& r) {
+        next_err = r.exception;
+      }
+      if (next_err) {
+        w.exercise("as_completed.async-for.timeout");
+        w.exercise("as_completed.timeout.class");
+        throw py_raise{next_err};
+      }
+      // The children themselves, in completion order (as_completed.async-for).
+      w.exercise("as_completed.async-for");
       fid item = f.get<fid>();
       future_name = in.name_of(item);
       try {
@@ -156,6 +175,8 @@ proc as_completed(interpreter& in, std::string exec_name, std::string path,
     } else {
       try {
         json f = co_await wait_for_one(w, it);
+        // The item is a new coroutine, not the child (as_completed.item.not-identity).
+        w.exercise("as_completed.item.not-identity");
         outcome = {{"result", w.result(f.get<fid>())}};  // as_completed.exception.per-item
       } catch (py_raise& r) {
         err = r.exception;
@@ -166,6 +187,9 @@ proc as_completed(interpreter& in, std::string exec_name, std::string path,
       clause = err->type == "TimeoutError" || err->type == "asyncio.exceptions.TimeoutError"
                    ? "as_completed.timeout"
                    : "as_completed.exception.per-item";
+      if (std::string_view(clause) == "as_completed.timeout") {
+        w.exercise("as_completed.timeout.class");
+      }
     }
     json fields = {{"at", path}, {"i", i}, {"outcome", outcome}};
     if (future_name) fields["future"] = *future_name;

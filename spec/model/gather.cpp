@@ -1,5 +1,6 @@
 // asyncio.gather (tasks.py: gather, _GatheringFuture), per profile.
 
+#include <algorithm>
 #include <memory>
 
 #include "spec/model/combinators.h"
@@ -32,18 +33,28 @@ void on_child_done(world& w, const std::shared_ptr<gather_state>& g, fid fut) {
   ++g->nfinished;
   if (!g->outer_exists || w.done(g->outer)) {
     // gather.exception.later-retrieved
-    if (!w.cancelled(fut)) (void)w.exception(fut);
+    if (!w.cancelled(fut) && w.exception(fut)) w.exercise("gather.exception.later-retrieved");
     return;
   }
   if (!g->return_exceptions) {
     if (w.cancelled(fut)) {
       py_exception exc = w.at_least(9) ? w.make_cancelled_error(fut) : make_cancelled_error();
+      w.exercise("task.cancel.message.awaiter");  // the child's cancellation, re-raised
       w.set_exception(g->outer, exc, "gather.child-cancelled");
+      if (w.at(g->outer).cancel_requested) {
+        w.exercise("gather.cancel.completion");
+        // 3.9+: the error of the child that ended it, with the gather's message
+        // (gather.cancel.message).
+        if (w.at_least(9)) w.exercise("gather.cancel.message");
+      }
+      if (g->nfinished < g->nfuts) w.exercise("gather.exception.others-keep-running");
       return;
     }
     py_exception exc = w.exception(fut);
     if (exc) {
       w.set_exception(g->outer, exc, "gather.exception.first-propagates");
+      if (w.at(g->outer).cancel_requested) w.exercise("gather.cancel.completion");
+      if (g->nfinished < g->nfuts) w.exercise("gather.exception.others-keep-running");
       return;
     }
   }
@@ -56,6 +67,13 @@ void on_child_done(world& w, const std::shared_ptr<gather_state>& g, fid fut) {
       py_exception exc =
           w.at_least(9) ? w.make_cancelled_error(g->children.back()) : make_cancelled_error();
       w.set_exception(g->outer, exc, "gather.cancel.outer-done-not-cancelled");
+      w.exercise("gather.cancel.completion");
+      if (g->return_exceptions) w.exercise("gather.cancel.overrides-return-exceptions");
+      if (w.at_least(9)) w.exercise("gather.cancel.message");
+      if (std::none_of(g->children.begin(), g->children.end(),
+                       [&w](fid c) { return w.cancelled(c) || w.at(c).exception; })) {
+        w.exercise("gather.cancel.child-swallows");
+      }
     } else {
       w.set_result(g->outer, std::move(results),
                    g->return_exceptions ? "gather.return-exceptions" : "gather.order");
@@ -73,6 +91,7 @@ void on_child_done(world& w, const std::shared_ptr<gather_state>& g, fid fut) {
 // (gather.cancel.child-swallows).
 fid gather(interpreter& in, const std::vector<awaitable>& children, bool return_exceptions) {
   world& w = in.w;
+  w.exercise("gather.future");
   if (children.empty()) {
     fid outer = w.create_future();
     w.set_result(outer, json::array(), "gather.empty");
@@ -89,16 +108,22 @@ fid gather(interpreter& in, const std::vector<awaitable>& children, bool return_
       if (k == key) known = f;  // gather.duplicates
     }
     if (known) {
+      w.exercise("gather.duplicates");
       g->children.push_back(*known);
       continue;
     }
+    if (a.coroutine) w.exercise("gather.wraps-coroutines");
     fid fut = in.ensure_future(a);  // gather.wraps-coroutines
+    if (w.at(fut).kind == future_kind::gathering) w.exercise("gather.nested");
     if (a.coroutine) w.at(fut).task->log_destroy_pending = false;
     ++g->nfuts;
     arg_to_fut.emplace_back(key, fut);
     if (w.at_least(12) && w.done(fut)) {
       done_futs.push_back(fut);  // gather.done-children
+      w.exercise("gather.done-children");
     } else {
+      // 3.8-3.11 see a done child through a callback queued at once (gather.done-children).
+      if (w.done(fut)) w.exercise("gather.done-children");
       w.add_done_callback(fut, [&w, g](fid f) { on_child_done(w, g, f); });
     }
     g->children.push_back(fut);

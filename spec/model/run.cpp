@@ -68,6 +68,9 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
     return out;
   };
   if (!w.run_until_complete(main_task)) return hang();  // run.main
+  w.exercise("run.main");
+  w.exercise("run.stop");
+  if (w.at(main_task).exception) w.exercise("run.main-raises");
   sink.loop_stopped();
   for (const auto& [name, f] : in.named) {
     if (!w.done(f)) out.pending_at_stop.push_back(name);
@@ -87,9 +90,11 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
     std::vector<awaitable> children;
     for (fid t : to_cancel) children.push_back({t, nullptr});
     fid g = gather(in, children, true);
+    w.exercise("run.shutdown.waits-for-leftover");
     if (!w.run_until_complete(g)) return hang();  // run.shutdown.waits-for-leftover
     for (fid t : to_cancel) {
       if (w.cancelled(t)) continue;
+      if (!w.at(t).exception) w.exercise("run.shutdown.swallow");
       if (py_exception e = w.exception(t)) {
         w.record(loop_task, "report",
                  {{"message", "unhandled exception during asyncio.run() shutdown"},
@@ -113,6 +118,11 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
     const future_state& s = w.at(f);
     json r;
     if (s.log_traceback) {
+      w.exercise("task.never-retrieved");
+      w.exercise("run.reports.finalization");
+      // A child the shield let go, or the shield's own unawaited future
+      // (shield.never-retrieved).
+      if (s.shield_detached || s.shield_outer) w.exercise("shield.never-retrieved");
       // Future.__del__: f'{self.__class__.__name__} exception was never retrieved'
       const char* cls = s.kind == future_kind::task        ? "Task"
                         : s.kind == future_kind::gathering ? "_GatheringFuture"

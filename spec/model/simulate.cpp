@@ -18,8 +18,12 @@ class collecting_sink : public event_sink {
     events.push_back(std::move(ev));
     clauses.emplace_back(clause);
   }
+  void exercised(std::string_view clause) override {
+    if (!taken.contains(clause)) taken.emplace(clause);
+  }
   json events = json::array();
   std::vector<std::string> clauses;
+  std::set<std::string, std::less<>> taken;
 };
 
 class seeded_chooser : public chooser {
@@ -59,6 +63,12 @@ std::optional<json> unsupported_trace(const format::scenario& sc, const profile&
 
 }  // namespace
 
+std::set<std::string> exercised_clauses(const simulation& s) {
+  std::set<std::string> out(s.clauses.begin(), s.clauses.end());
+  out.insert(s.exercised.begin(), s.exercised.end());
+  return out;
+}
+
 json model_runtime(const profile& p) {
   return {{"name", "model-" + p.name()},
           {"implementation", "model"},
@@ -71,13 +81,16 @@ json model_runtime(const profile& p) {
 }
 
 simulation simulate(const format::scenario& sc, const profile& p, std::uint64_t seed) {
-  if (auto unsupported = unsupported_trace(sc, p)) return {std::move(*unsupported), {}, 0};
+  if (auto unsupported = unsupported_trace(sc, p)) {
+    return {std::move(*unsupported), {}, {"run.features"}, 0};
+  }
   collecting_sink sink;
   seeded_chooser choices(seed);
   run_result r = run_scenario(sc, p, sink, choices);
   simulation out;
   out.trace = assemble(sc, p, std::move(sink.events), std::move(r));
   out.clauses = std::move(sink.clauses);
+  out.exercised.insert(sink.taken.begin(), sink.taken.end());
   out.choices = choices.count;
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,15 @@ namespace aioconform::model {
 struct simulation {
   nlohmann::json trace;              ///< an aioconform.trace/1 document (runtime "model")
   std::vector<std::string> clauses;  ///< per event: the clause of the transition that made it
-  std::size_t choices = 0;           ///< open choices met
+  /// The clauses whose branches the run took inside broader transitions, and those decided
+  /// on its end and reports (event_sink::exercised), each once.
+  std::set<std::string> exercised;
+  std::size_t choices = 0;  ///< open choices met
 };
+
+/// Every clause the simulated run exercised: its events' clauses and `s.exercised`. This is
+/// what clause coverage counts.
+[[nodiscard]] std::set<std::string> exercised_clauses(const simulation& s);
 
 /// The runtime object of a model trace for profile `p`.
 [[nodiscard]] nlohmann::json model_runtime(const profile& p);

@@ -33,7 +33,10 @@ void on_task_done(world& w, const std::shared_ptr<group_state>& g, fid task) {
   if (g->on_completed_fut && g->tasks.empty() && !w.done(*g->on_completed_fut)) {
     w.set_result(*g->on_completed_fut, true, "taskgroup.wait-all");
   }
-  if (w.cancelled(task)) return;  // taskgroup.child-cancelled
+  if (w.cancelled(task)) {
+    if (!g->aborting) w.exercise("taskgroup.child-cancelled");
+    return;  // taskgroup.child-cancelled
+  }
   py_exception exc = w.exception(task);
   if (!exc) return;
   g->errors.push_back(exc);
@@ -80,8 +83,10 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
         throw py_raise{
             make_exception("RuntimeError", "TaskGroup " + repr(*g) + " is shutting down")};
       }
+      w.exercise("taskgroup.children.start");
       fid t = in.create_task(c);
       if (w.at_least(12) && w.done(t)) {
+        if (!w.cancelled(t) && w.at(t).exception) w.exercise("taskgroup.eager-failure");
         on_task_done(w, g, t);  // taskgroup.eager-failure
       } else {
         g->tasks.push_back(t);
@@ -98,11 +103,14 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
   const bool et_cancelled = exc && is_cancelled_error(exc);
   py_exception propagate_cancellation_error = et_cancelled ? exc : nullptr;
   if (!w.at_least(13) && g->parent_cancel_requested) {
+    w.exercise("taskgroup.uncancel");
     if (w.uncancel(g->parent) == 0) propagate_cancellation_error = nullptr;  // taskgroup.uncancel
   }
+  if (exc && !et_cancelled) w.exercise("taskgroup.body-raises");
   if (exc && !g->aborting) abort_group(w, *g);  // taskgroup.body-raises
   while (!g->tasks.empty()) {
     if (!g->on_completed_fut) g->on_completed_fut = w.create_future();
+    if (g->aborting) w.exercise("taskgroup.waits-for-cancelled-children");
     try {
       co_await w.wait(*g->on_completed_fut);  // taskgroup.waits-for-cancelled-children
     } catch (py_raise& r) {
@@ -115,6 +123,7 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
     g->on_completed_fut.reset();
   }
   if (w.at_least(13) && g->parent_cancel_requested) {
+    w.exercise("taskgroup.uncancel");
     if (w.uncancel(g->parent) == 0) propagate_cancellation_error = nullptr;  // taskgroup.uncancel
   }
   if (propagate_cancellation_error && g->errors.empty()) {
@@ -123,13 +132,22 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
   }
   if (exc && !et_cancelled) g->errors.push_back(exc);
   if (!g->errors.empty()) {
+    if (g->errors.size() > 1) w.exercise("taskgroup.exception-group.multiple");
+    if (propagate_cancellation_error) {
+      // Cancelled from outside, yet errors win; 3.11-3.12 consume the outside cancellation
+      // (taskgroup.parent-cancel.errors-win, taskgroup.parent-cancel.recancel).
+      w.exercise("taskgroup.parent-cancel.errors-win");
+      if (!w.at_least(13)) w.exercise("taskgroup.parent-cancel.recancel");
+    }
     if (w.at_least(13) && w.cancelling(g->parent) > 0) {
+      w.exercise("taskgroup.parent-cancel.recancel");
       w.uncancel(g->parent);  // taskgroup.parent-cancel.recancel
       w.cancel(g->parent, std::nullopt, "taskgroup.parent-cancel.recancel");
     }
     in.decide("taskgroup.exception-group");
     throw py_raise{exception_group(std::move(g->errors))};
   }
+  if (coros.empty()) w.exercise("taskgroup.empty");
   in.decide("taskgroup.wait-all");
   co_return sig;
 }

@@ -28,6 +28,9 @@ class timeout_scope {
   struct state {
     enum class phase { entered, expiring, expired, exited } now = phase::entered;
     handle_ref handler;
+    /// The clause of the expiry: timeout.zero for a deadline not in the future, else
+    /// timeout.expire.
+    const char* expiry = "timeout.expire";
   };
   world& w_;
   fid task_;

@@ -56,6 +56,12 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
   std::vector<fid> wrapped;
   for (const awaitable& a : children) wrapped.push_back(in.ensure_future(a));
   std::vector<fid> fs = as_python_set(w, wrapped);  // wait.duplicates
+  if (fs.size() < wrapped.size()) w.exercise("wait.duplicates");
+  // Children done at the call are seen through callbacks queued at once
+  // (wait.children.already-done).
+  if (std::any_of(fs.begin(), fs.end(), [&w](fid f) { return w.done(f); })) {
+    w.exercise("wait.children.already-done");
+  }
 
   // _wait
   fid waiter = w.create_future();
@@ -75,6 +81,8 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
     if (!release && when == format::return_when::first_exception) {
       // wait.return-when.first-exception.cancelled-not-exception
       release = !w.cancelled(f) && w.exception(f) != nullptr;
+      if (release) w.exercise("wait.exception.retrieval");
+      if (w.cancelled(f)) w.exercise("wait.return-when.first-exception.cancelled-not-exception");
     }
     if (release) {
       if (timeout_handle) timeout_handle->cancelled = true;
@@ -84,6 +92,12 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
                                  ? "wait.return-when.first-completed"
                                  : "wait.return-when.first-exception";
         w.set_result(waiter, nullptr, clause);
+        if (timeout_handle) w.exercise("wait.timeout.early-return");
+        // FIRST_EXCEPTION met by no exception: all done (...first-exception.none-raised).
+        if (*counter == 0 && when == format::return_when::first_exception &&
+            (w.cancelled(f) || !w.at(f).exception)) {
+          w.exercise("wait.return-when.first-exception.none-raised");
+        }
       }
     }
   };
@@ -94,6 +108,7 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
     co_await w.wait(waiter);
   } catch (py_raise& r) {
     err = r.exception;  // wait.cancel.children-keep-running
+    w.exercise("wait.cancel.children-keep-running");
   }
   if (timeout_handle) timeout_handle->cancelled = true;
   for (std::size_t i = 0; i < fs.size(); ++i) w.remove_done_callback(fs[i], ids[i]);
@@ -101,6 +116,19 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
   in.decide(w.at(waiter).decided_by);
   std::vector<fid> done, pending;
   for (fid f : fs) (w.done(f) ? done : pending).push_back(f);
+  // Two sets, no child's exception raised (wait.result-sets, wait.no-raise); done holds every
+  // child done now (wait.done.membership); pending ones run on (wait.pending-keep-running),
+  // also after a timeout (wait.timeout.no-cancel).
+  w.exercise("wait.result-sets");
+  if (std::any_of(done.begin(), done.end(),
+                  [&w](fid f) { return w.cancelled(f) || w.at(f).exception; })) {
+    w.exercise("wait.no-raise");
+  }
+  if (done.size() > 1) w.exercise("wait.done.membership");
+  if (!pending.empty()) {
+    w.exercise("wait.pending-keep-running");
+    if (w.at(waiter).decided_by == "wait.timeout.returns") w.exercise("wait.timeout.no-cancel");
+  }
   co_return json::array({encode_future_set(in, done), encode_future_set(in, pending)});
 }
 

@@ -15,6 +15,12 @@ proc wait_any(interpreter& in, std::vector<awaitable> children,
   py_exception err;
   try {
     result = co_await wait(in, children, format::return_when::first_completed, timeout);
+    if (in.decided_by == "wait.timeout.returns") w.exercise("wait_any.timeout");
+    for (const awaitable& a : children) {
+      if (a.future && w.done(*a.future) && !w.cancelled(*a.future) && w.at(*a.future).exception) {
+        w.exercise("wait_any.exception");  // a failed child counts as completed
+      }
+    }
     // tasks_to_cancel = [t for t in tasks if t in pending]
     std::vector<std::string> pending;
     for (const json& item : result[1]["$set"]) pending.push_back(item["$future"]);

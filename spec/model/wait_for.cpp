@@ -13,7 +13,8 @@ void release_waiter(world& w, fid waiter) {
 
 /// tasks._cancel_and_wait: cancel `fut` and wait until it is done
 /// (wait_for.timeout.waits-for-inner).
-proc cancel_and_wait(world& w, fid fut) {
+/// `at_deadline`: cancelled by the timeout, not by the caller's cancellation.
+proc cancel_and_wait(world& w, fid fut, bool at_deadline) {
   fid waiter = w.create_future();
   std::uint64_t cb = w.add_done_callback(fut, [&w, waiter](fid) { release_waiter(w, waiter); });
   py_exception err;
@@ -25,6 +26,15 @@ proc cancel_and_wait(world& w, fid fut) {
   }
   w.remove_done_callback(fut, cb);
   if (err) throw py_raise{err};
+  if (at_deadline) {
+    // The inner future is done now, cleanup included (wait_for.timeout.waits-for-inner); a
+    // shield's outer future was cancelled at once (shield.with-wait_for).
+    w.exercise("wait_for.timeout.waits-for-inner");
+    if (w.at(fut).shield_outer) w.exercise("shield.with-wait_for");
+  }
+  // A child that answered the cancellation with another exception
+  // (wait_for.inner-raises-on-cancel).
+  if (!w.cancelled(fut) && w.at(fut).exception) w.exercise("wait_for.inner-raises-on-cancel");
   co_return nullptr;
 }
 
@@ -34,7 +44,7 @@ proc wait_for_now(interpreter& in, awaitable child) {
   fid fut = in.ensure_future(child);
   in.decide("wait_for.timeout.zero");
   if (w.done(fut)) co_return w.result(fut);
-  co_await cancel_and_wait(w, fut);
+  co_await cancel_and_wait(w, fut, true);
   if (!w.at_least(9)) {
     // 3.8: an inner exception propagates, anything else times out.
     try {
@@ -77,16 +87,19 @@ proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) 
     in.decide("wait_for.outer-cancel.race");
     if (w.done(fut)) co_return w.result(fut);
     in.decide("wait_for.outer-cancel");
+    // 3.9-3.11 cancel the child without the caller's message (wait_for.outer-cancel.message).
+    if (w.at_least(9)) w.exercise("wait_for.outer-cancel.message");
     w.remove_done_callback(fut, cb);
-    co_await cancel_and_wait(w, fut);  // wait_for.outer-cancel
+    co_await cancel_and_wait(w, fut, false);  // wait_for.outer-cancel
     throw py_raise{cancel_err};
   }
   if (w.done(fut)) {
     in.decide("wait_for.result");
+    if (!w.cancelled(fut) && w.at(fut).exception) w.exercise("wait_for.exception");
     co_return w.result(fut);
   }
   w.remove_done_callback(fut, cb);
-  co_await cancel_and_wait(w, fut);
+  co_await cancel_and_wait(w, fut, true);
   in.decide("wait_for.timeout.error-class");
   if (!w.at_least(9)) throw py_raise{w.make_timeout_error()};
   in.decide("wait_for.inner-swallows");
@@ -101,6 +114,9 @@ proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) 
 
 proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {
   // async with timeouts.timeout(timeout): return await fut  (wait_for.coroutine.inline)
+  world& w = in.w;
+  const fid task = *w.current_task();
+  const bool child_is_shield = child.future && w.at(*child.future).shield_outer;
   timeout_scope scope(in.w, timeout);
   json v;
   py_exception err;
@@ -110,6 +126,19 @@ proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int6
     err = r.exception;
   }
   err = scope.exit(err);
+  if (!scope.expired() && err && !is_cancelled_error(err)) w.exercise("wait_for.exception");
+  if (scope.expired()) {
+    // The child ran inline or was awaited, so it is done now (wait_for.timeout.waits-for-inner).
+    w.exercise("wait_for.timeout.waits-for-inner");
+    if (child_is_shield) w.exercise("shield.with-wait_for");
+    if (err && !is_cancelled_error(err) && err->type != "TimeoutError") {
+      w.exercise("wait_for.inner-raises-on-cancel");
+    }
+  } else if (err && is_cancelled_error(err) && w.cancelling(task) > 0) {
+    // The caller was cancelled: 3.12+ deliver its message to the child
+    // (wait_for.outer-cancel.message).
+    w.exercise("wait_for.outer-cancel.message");
+  }
   in.decide(!scope.expired()                     ? "wait_for.result"
             : err && err->type == "TimeoutError" ? "wait_for.timeout.cancels"
                                                  : "wait_for.inner-swallows");
@@ -125,6 +154,10 @@ proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int6
 proc wait_for(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {
   world& w = in.w;
   if (timeout && *timeout <= 0) co_return co_await wait_for_now(in, std::move(child));
+  if (!timeout) w.exercise("wait_for.timeout.none");
+  // A coroutine child: awaited inline from 3.12 and without a timeout, else wrapped in a task
+  // (wait_for.coroutine.inline).
+  if (child.coroutine) w.exercise("wait_for.coroutine.inline");
   if (w.at_least(12)) co_return co_await wait_for_from_312(in, std::move(child), timeout);
   if (!timeout) co_return co_await in.await_awaitable(std::move(child));  // wait_for.timeout.none
   co_return co_await wait_for_until_311(in, std::move(child), *timeout);

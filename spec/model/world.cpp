@@ -37,6 +37,7 @@ void world::schedule_callbacks(fid f) {
   // (loop.future.callbacks).
   std::vector<done_callback> callbacks = std::move(at(f).callbacks);
   at(f).callbacks.clear();
+  if (!callbacks.empty()) exercise("loop.future.callbacks");
   for (done_callback& cb : callbacks) {
     call_soon([fn = std::move(cb.fn), f] { fn(f); }, at(f).decided_by);
   }
@@ -66,9 +67,11 @@ void world::set_exception(fid f, py_exception e, std::string_view clause) {
 
 bool world::future_cancel(fid f, std::optional<std::string> msg, std::string_view clause) {
   future_state& s = at(f);
+  if (s.log_traceback && s.kind != future_kind::task) exercise("task.exception.cancel-silences");
   s.log_traceback = false;  // task.exception.cancel-silences
   if (s.status != future_status::pending) return false;
   // A future (not a task) is cancelled at once (task.cancel.future-immediate).
+  if (s.kind == future_kind::future) exercise("task.cancel.future-immediate");
   s.status = future_status::cancelled;
   if (at_least(9)) s.cancel_message = std::move(msg);
   s.decided_by = clause;
@@ -108,6 +111,7 @@ json world::result(fid f) {
     throw py_raise{make_exception("asyncio.exceptions.InvalidStateError", "Result is not ready.")};
   }
   // Awaiting a task retrieves its exception (task.exception.retrieved-by-await).
+  if (s.exception) exercise("task.exception.retrieval");
   s.log_traceback = false;  // task.exception.retrieval
   if (s.exception) throw py_raise{s.exception};
   return s.result;
@@ -119,6 +123,7 @@ py_exception world::exception(fid f) {
   if (s.status == future_status::pending) {
     throw py_raise{make_exception("asyncio.exceptions.InvalidStateError", "Exception is not set.")};
   }
+  if (s.exception) exercise("task.exception.retrieval");
   s.log_traceback = false;  // task.exception.retrieval
   return s.exception;
 }
@@ -126,6 +131,7 @@ py_exception world::exception(fid f) {
 std::uint64_t world::add_done_callback(fid f, std::function<void(fid)> fn) {
   std::uint64_t id = ++callback_ids_;
   if (done(f)) {
+    exercise("loop.future.callbacks");
     call_soon([fn = std::move(fn), f] { fn(f); }, at(f).decided_by);  // loop.future.callbacks
   } else {
     at(f).callbacks.push_back({id, std::move(fn)});
@@ -157,12 +163,25 @@ handle_ref world::call_later(std::int64_t delay, std::function<void()> fn,
 }
 
 bool world::run_once() {
+  ++iteration_;
   std::erase_if(timers_, [](const timer& t) { return t.h->cancelled; });
   if (ready_.empty() && !stopping_) {
-    if (timers_.empty()) return false;  // loop.hang
+    if (timers_.empty()) {
+      exercise("loop.hang");
+      return false;  // loop.hang
+    }
     std::int64_t next = timers_.front().when;
     for (const timer& t : timers_) next = std::min(next, t.when);
+    if (next > now_) exercise("loop.timer.virtual-exact");
+    // The earliest deadline fires first; a later one waits (loop.timer.deadline-order).
+    if (std::any_of(timers_.begin(), timers_.end(),
+                    [&](const timer& t) { return t.when > next; })) {
+      exercise("loop.timer.deadline-order");
+    }
     now_ = std::max(now_, next);  // loop.timer.virtual-exact: time jumps to the deadline
+  } else if (!ready_.empty() && !timers_.empty()) {
+    // Something is ready, so the clock holds still though a timer is pending (loop.instant).
+    exercise("loop.instant");
   }
   // Every timer due now moves to the ready queue (loop.timer.after-ready), earlier
   // deadlines first; equal deadlines in any order (loop.timer.equal-deadline.unordered).
@@ -180,6 +199,11 @@ bool world::run_once() {
   for (std::size_t i = 0; i < due.size();) {
     std::size_t j = i;
     while (j < due.size() && due[j].when == due[i].when) ++j;
+    if (i > 0) exercise("loop.timer.deadline-order");
+    if (j - i > 1) {
+      exercise("loop.timer.equal-deadline");
+      exercise("loop.timer.equal-deadline.unordered");
+    }
     // Pick the order of [i, j) one timer at a time.
     for (std::size_t k = i; k + 1 < j; ++k) {
       std::vector<std::string> owners;
@@ -203,6 +227,7 @@ bool world::run_once() {
         // Firing now is likeliest when the last timer's owner acts next in the trace.
         std::vector<std::string> owners(most + 1);
         owners[0] = due[j - 1].owner;
+        exercise("loop.timer.real-clock-instant");
         const std::size_t later = choices_.choose(most + 1, owners);
         if (later > 0) {
           // The rest of this group and every later deadline wait for the next iteration.
@@ -217,16 +242,23 @@ bool world::run_once() {
     }
     i = j;
   }
+  if (!due.empty()) exercise("loop.timer.after-ready");
   for (timer& t : due) ready_.push_back(t.h);
   // One iteration runs what was ready when it began (loop.call_soon.next-iteration).
   std::size_t n = ready_.size();
+  std::size_t ran = 0;
   for (std::size_t i = 0; i < n; ++i) {
     handle_ref h = std::move(ready_.front());
     ready_.pop_front();
     if (h->cancelled) continue;
     active_clause_ = h->clause;
+    // A second callback of the iteration runs after the first, as they were queued
+    // (loop.call_soon.fifo).
+    if (++ran == 2) exercise("loop.call_soon.fifo");
     h->run();
   }
+  // Callbacks queued by this iteration wait for the next (loop.call_soon.next-iteration).
+  if (!ready_.empty()) exercise("loop.call_soon.next-iteration");
   return true;
 }
 
@@ -305,14 +337,37 @@ std::vector<fid> world::all_tasks() {
 
 bool world::task_cancel(fid t, std::optional<std::string> msg, std::string_view clause) {
   future_state& s = at(t);
+  if (s.log_traceback) exercise("task.exception.cancel-silences");
   s.log_traceback = false;
-  if (s.status != future_status::pending) return false;  // task.cancel.return-value.done
+  if (s.status != future_status::pending) {
+    exercise("task.cancel.return-value.done");
+    return false;  // task.cancel.return-value.done
+  }
   task_state& ts = *s.task;
+  // A request while one is still undelivered (task.cancel.return-value.twice).
+  if (ts.requests_since_step++ > 0) exercise("task.cancel.return-value.twice");
+  exercise("task.cancel.not-immediate");
+  if (at_least(9) && msg) exercise("task.cancel.message");
   if (ts.cancel_clause.empty()) ts.cancel_clause = clause;
-  if (at_least(11)) ++ts.num_cancels_requested;  // task.cancelling
+  if (at_least(11)) {
+    exercise("task.cancelling");
+    ++ts.num_cancels_requested;  // task.cancelling
+  }
   if (ts.fut_waiter) {
     // task.cancel.forwards-to-awaited
-    if (cancel(*ts.fut_waiter, at_least(9) ? msg : std::nullopt, clause)) return true;
+    const fid awaited = *ts.fut_waiter;
+    if (at(awaited).kind != future_kind::future) exercise("task.cancel.forwards-to-awaited");
+    if (cancel(awaited, at_least(9) ? msg : std::nullopt, clause)) {
+      if (at(awaited).kind == future_kind::future && cancelled(awaited)) {
+        // The awaited future is cancelled, so the wake-up is queued now: the task resumes at
+        // its next step with the error (task.cancel.delivery.next-resumption), after the tasks
+        // cancelled before it in this iteration (task.cancel.delivery.order).
+        exercise("task.cancel.delivery.next-resumption");
+        if (forwarded_in_ == iteration_) exercise("task.cancel.delivery.order");
+        forwarded_in_ = iteration_;
+      }
+      return true;
+    }
   }
   // A task is never cancelled by the request itself (task.cancel.not-immediate); asking again while
   // pending returns True again (task.cancel.return-value.twice); the message travels with it
@@ -323,13 +378,18 @@ bool world::task_cancel(fid t, std::optional<std::string> msg, std::string_view 
 }
 
 bool world::gathering_cancel(fid g, std::optional<std::string> msg, std::string_view clause) {
-  if (done(g)) return false;  // gather.cancel.after-done
+  if (done(g)) {
+    exercise("gather.cancel.after-done");
+    return false;  // gather.cancel.after-done
+  }
   bool ret = false;
   std::vector<fid> children = at(g).children;
   for (fid c : children) {
     if (cancel(c, msg, "gather.cancel.outer-cancels-children")) ret = true;
   }
-  if (ret) at(g).cancel_requested = true;  // gather.cancel.returns
+  exercise("gather.cancel.returns");
+  if (at_least(9) && msg) exercise("gather.cancel.message");  // passed to every child
+  if (ret) at(g).cancel_requested = true;                     // gather.cancel.returns
   (void)clause;
   return ret;
 }
@@ -343,8 +403,10 @@ int world::uncancel(fid t) {
   task_state& ts = *at(t).task;
   if (ts.num_cancels_requested > 0) {
     --ts.num_cancels_requested;
+    exercise("task.cancelling");
+    // task.uncancel.clears-pending: 3.13 drops an undelivered request, 3.11-3.12 keep it.
+    if (ts.num_cancels_requested == 0 && ts.must_cancel) exercise("task.uncancel.clears-pending");
     if (at_least(13) && ts.num_cancels_requested == 0) ts.must_cancel = false;
-    // task.uncancel.clears-pending (3.13)
   }
   return ts.num_cancels_requested;
 }
@@ -355,9 +417,12 @@ void world::task_step(fid t, py_exception exc) {
   // A ready task gets the CancelledError at its next step, in the order the steps were queued
   // (task.cancel.delivery.ready-task, task.cancel.delivery.order).
   if (ts.must_cancel) {
+    exercise("task.cancel.delivery.next-resumption");
+    if (ts.resume_point) exercise("task.cancel.delivery.ready-task");
     if (!is_cancelled_error(exc)) exc = make_cancelled_error(t);
     ts.must_cancel = false;
   }
+  ts.requests_since_step = 0;
   ts.fut_waiter.reset();
   std::optional<fid> prev = std::exchange(current_, t);
   task_step_run_and_handle_result(t, std::move(exc));
@@ -373,6 +438,7 @@ void world::task_step_run_and_handle_result(fid t, py_exception exc) {
   py_exception raised;
   if (!ts->resume_point && exc) {
     // coro.throw() into a coroutine that never ran: it ends at once (task.cancel.before-start).
+    exercise("task.cancel.before-start");
     ts->inject = nullptr;
     ts->coro.reset();
     finished = true;
@@ -397,6 +463,7 @@ void world::task_step_run_and_handle_result(fid t, py_exception exc) {
       if (ts->must_cancel) {
         // The task was cancelled right before its coroutine returned.
         ts->must_cancel = false;
+        exercise("task.cancel.self-then-return");
         future_cancel(t, at(t).cancel_message, "task.cancel.self-then-return");
       } else {
         set_result(t, std::move(value), "task.await.outcome");
@@ -429,6 +496,17 @@ void world::task_wakeup(fid t, fid awaited) {
   // The awaited future's outcome is thrown into the awaiting task: a task awaiting a cancelled task
   // sees CancelledError (task.cancel.awaiter-sees-cancelled), one awaiting a task that swallowed
   // the cancellation sees its value (task.cancel.swallow.by-awaited).
+  exercise("task.await.resume");
+  // The awaiter gets the cancelled future's CancelledError (task.cancel.message.awaiter).
+  if (cancelled(awaited) && (at(awaited).kind != future_kind::future || at(awaited).shield_outer)) {
+    exercise("task.cancel.message.awaiter");
+  }
+  if (at(awaited).kind != future_kind::future) {
+    const bool asked = at(t).task->requests_since_step > 0;
+    if (asked && !at(t).task->must_cancel && !cancelled(awaited))
+      exercise("task.cancel.swallow.by-awaited");
+    if (!asked && cancelled(awaited)) exercise("task.cancel.awaiter-sees-cancelled");
+  }
   py_exception exc;
   try {
     (void)result(awaited);
@@ -451,6 +529,10 @@ json world::future_awaiter::await_resume() {
   if (w.current_) {
     task_state& ts = *w.at(*w.current_).task;
     if (ts.inject) throw py_raise{std::exchange(ts.inject, nullptr)};
+  }
+  if (w.at(f).exception) w.exercise("task.exception.retrieved-by-await");
+  if (w.cancelled(f) && (w.at(f).kind != future_kind::future || w.at(f).shield_outer)) {
+    w.exercise("task.cancel.message.awaiter");
   }
   return w.result(f);  // task.await.outcome
 }

@@ -34,6 +34,10 @@ class event_sink {
  public:
   virtual ~event_sink() = default;
   virtual void event(json ev, std::string_view clause) = 0;
+  /// A transition took the branch that `clause` describes, inside the transition of a
+  /// broader clause (or where the run's end and reports are decided): clause coverage
+  /// counts it, and nothing a checker compares depends on it.
+  virtual void exercised(std::string_view clause) { (void)clause; }
   /// main is done and the loop has stopped (run.stop): what follows is asyncio.run's
   /// shutdown.
   virtual void loop_stopped() {}
@@ -76,8 +80,11 @@ struct task_state {
   yield_kind yielded = yield_kind::none;
   fid yielded_future = 0;
   bool log_destroy_pending = true;
-  bool registered = false;    ///< in all_tasks (3.12: eager tasks only once they block)
-  std::string cancel_clause;  ///< the clause of the first cancel() request: why it was cancelled
+  bool registered = false;      ///< in all_tasks (3.12: eager tasks only once they block)
+  std::string cancel_clause;    ///< the clause of the first cancel() request: why it was cancelled
+  int requests_since_step = 0;  ///< cancel() requests on it since its last step (coverage only)
+  int timeouts_open = 0;        ///< timeout blocks it is in (coverage of timeout.nested.* only)
+  int timeouts_expiring = 0;    ///< those of them that expired (coverage of timeout.nested.* only)
 };
 
 struct future_state {
@@ -90,8 +97,10 @@ struct future_state {
   py_exception cancelled_exc;
   bool log_traceback = false;
   std::vector<done_callback> callbacks;
-  std::uint64_t hash = 0;  ///< tasks: the adapter's creation counter (set order)
-  std::string decided_by;  ///< the clause of the transition that finished it
+  std::uint64_t hash = 0;        ///< tasks: the adapter's creation counter (set order)
+  std::string decided_by;        ///< the clause of the transition that finished it
+  bool shield_outer = false;     ///< a shield's outer future (shield.outer-cancel.future)
+  bool shield_detached = false;  ///< a shield's child the shield let go (shield.never-retrieved)
   // _GatheringFuture
   std::vector<fid> children;
   bool cancel_requested = false;
@@ -119,6 +128,8 @@ class world {
   /// Records an event at the current instant; an empty `clause` means the clause of the
   /// transition being run.
   void record(const std::string& task, const char* ev, json fields, std::string_view clause = {});
+  /// Notes that the branch `clause` describes was taken (event_sink::exercised).
+  void exercise(std::string_view clause) { sink_.exercised(clause); }
 
   // ---- futures (futures.py) -------------------------------------------------------------
   fid create_future(std::string name = "");
@@ -176,7 +187,11 @@ class world {
     world& w;
     fid f;
     /// A done future is not waited for (task.await.done-no-suspend).
-    bool await_ready() const { return w.done(f); }
+    bool await_ready() const {
+      if (!w.done(f)) return false;
+      w.exercise("task.await.done-no-suspend");
+      return true;
+    }
     void await_suspend(std::coroutine_handle<> h);
     json await_resume();
   };
@@ -220,7 +235,11 @@ class world {
   std::uint64_t task_hashes_ = 0;
   std::optional<fid> current_;
   bool stopping_ = false;
-  std::string active_clause_;  ///< the running handle's clause
+  std::string active_clause_;    ///< the running handle's clause
+  std::uint64_t iteration_ = 0;  ///< run_once calls so far (coverage only)
+  /// The iteration in which a cancel() last woke a task by cancelling the future it awaited
+  /// (coverage of task.cancel.delivery.order only).
+  std::optional<std::uint64_t> forwarded_in_;
 };
 
 }  // namespace aioconform::model

@@ -104,8 +104,14 @@ TEST_F(check_command, shards_split_the_cases) {
       run({"--runtime-cmd", runtime_command(""), "--cases", "10", "--seed", "3", "--shard", "2/2"});
   EXPECT_EQ(one.code, 0) << one.out;
   EXPECT_EQ(two.code, 0) << two.out;
-  EXPECT_TRUE(std::regex_search(one.out, std::regex(R"(custom +3\.\d+ +5 +5 )"))) << one.out;
-  EXPECT_TRUE(std::regex_search(two.out, std::regex(R"(custom +3\.\d+ +5 +5 )"))) << two.out;
+  // Five cases each, every one conforming or a known deviation (Debian 12's CPython 3.11.2
+  // has gh-102780, which seed 3 reaches once in each half).
+  for (const std::string& out : {one.out, two.out}) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(custom +3\.\d+ +5 +(\d+) +(\d+) +0 +0)")))
+        << out;
+    EXPECT_EQ(std::stoi(m[1]) + std::stoi(m[2]), 5) << out;
+  }
   const auto bad = run({"--runtime-cmd", runtime_command(""), "--shard", "3/2"});
   EXPECT_EQ(bad.code, 2) << bad.out;
   EXPECT_TRUE(contains(bad.out, "--shard: expected K/N")) << bad.out;

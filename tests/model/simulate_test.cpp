@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "spec/model/check.h"
+#include "spec/model/world.h"
 #include "tests/model/golden_case.h"
 
 namespace aioconform::model {
@@ -69,6 +72,31 @@ TEST(SameRun, NeverAcceptsWhatCheckRejects) {
     EXPECT_TRUE(check(sc, trace, *p).accepted) << runtime << " " << name;
   }
   EXPECT_GT(matched, 0U);
+}
+
+// Clause coverage counts a clause only where the model took the branch it describes: a
+// scenario whose flow never reaches a branch does not exercise its clause.
+TEST(ExercisedClauses, OnlyTheBranchesTaken) {
+  const profile p = *parse_profile("3.12");
+  const std::set<std::string> zero = exercised_clauses(
+      simulate(testing::golden_scenario("timeout/zero-expires-at-first-yield"), p));
+  EXPECT_TRUE(zero.contains("timeout.zero"));
+  EXPECT_FALSE(zero.contains("timeout.none"));
+  const std::set<std::string> later = exercised_clauses(
+      simulate(testing::golden_scenario("timeout/expires-raises-timeout-error"), p));
+  EXPECT_TRUE(later.contains("timeout.expire"));
+  EXPECT_FALSE(later.contains("timeout.zero"));
+  const std::set<std::string> raises = exercised_clauses(
+      simulate(testing::golden_scenario("gather/child-raises-others-keep-running"), p));
+  EXPECT_TRUE(raises.contains("gather.exception.others-keep-running"));
+  const std::set<std::string> ordered =
+      exercised_clauses(simulate(testing::golden_scenario("gather/results-in-argument-order"), p));
+  EXPECT_FALSE(ordered.contains("gather.exception.others-keep-running"));
+  EXPECT_FALSE(ordered.contains("task.never-retrieved"));
+  // What a feature the profile lacks decides is the trace's end (run.features).
+  const simulation unsupported = simulate(
+      testing::golden_scenario("timeout/zero-expires-at-first-yield"), *parse_profile("3.10"));
+  EXPECT_EQ(exercised_clauses(unsupported), std::set<std::string>{"run.features"});
 }
 
 }  // namespace
