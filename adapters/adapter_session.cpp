@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "adapters/command_line.h"
@@ -191,25 +192,93 @@ run_result adapter_session::failure(std::string_view scenario, std::string_view 
   return {run_status::runtime_failure, nullptr, std::move(message)};
 }
 
-run_result adapter_session::run(const nlohmann::json& scenario) {
-  const std::string name = scenario_name(scenario);
+bool adapter_session::send(long long id, const nlohmann::json& scenario, const std::string& name,
+                           run_result& failed) {
+  if (input_broken_ && process_) {
+    // A request sent ahead was cut short: the adapter's input cannot be trusted any more.
+    process_->kill();
+    process_.reset();
+    hello_.reset();
+  }
+  input_broken_ = false;
   try {
     start();
   } catch (const adapter_error& e) {
-    return {run_status::runtime_failure, nullptr,
-            fmt::format("scenario {} not run: {}", name, e.what())};
+    failed = {run_status::runtime_failure, nullptr,
+              fmt::format("scenario {} not run: {}", name, e.what())};
+    return false;
   }
-
-  const long long id = next_id_++;
-  const nlohmann::json request = {{"id", id}, {"scenario", scenario}};
-  if (!process_->write_line(request.dump(), options_.scenario_timeout)) {
+  // {"id":N,"scenario":...}, as nlohmann::json would dump it, without copying the scenario.
+  if (!process_->write_line(fmt::format("{{\"id\":{},\"scenario\":{}}}", id, scenario.dump()),
+                            options_.scenario_timeout)) {
     const auto status = process_->wait_exit(stderr_settle);
-    return failure(name,
-                   fmt::format("could not send the scenario: the adapter {}",
-                               status ? status->describe() : "stopped reading its input"),
-                   true);
+    failed = failure(name,
+                     fmt::format("could not send the scenario: the adapter {}",
+                                 status ? status->describe() : "stopped reading its input"),
+                     true);
+    return false;
   }
+  return true;
+}
 
+void adapter_session::send_ahead(const nlohmann::json& scenario) {
+  pending_request& p = ahead_.emplace_back();
+  p.scenario = scenario;
+  p.name = scenario_name(scenario);
+  if (input_broken_ || broken_) return;  // sent (or failed) when run
+  try {
+    start();
+  } catch (const adapter_error&) {
+    return;  // run() reports it
+  }
+  const long long id = next_id_++;
+  if (process_->write_line(fmt::format("{{\"id\":{},\"scenario\":{}}}", id, p.scenario.dump()),
+                           options_.scenario_timeout)) {
+    p.id = id;
+  } else {
+    // The adapter died or stopped reading while running an earlier request: that request's
+    // answer says which; this one is sent again when run.
+    input_broken_ = true;
+  }
+}
+
+void adapter_session::receive_ahead(std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    pending_request& p = ahead_[i];
+    if (p.answer || p.id == 0) continue;
+    p.answer = receive(p.id, p.name);
+    if (!process_) {
+      // That failure killed the adapter: what was sent behind it was lost with it.
+      for (std::size_t j = i + 1; j < ahead_.size(); ++j) {
+        if (!ahead_[j].answer) ahead_[j].id = 0;
+      }
+    }
+  }
+}
+
+run_result adapter_session::run(const nlohmann::json& scenario) {
+  const auto mine = std::find_if(ahead_.begin(), ahead_.end(),
+                                 [&](const pending_request& p) { return p.scenario == scenario; });
+  if (mine != ahead_.end()) {
+    // Answers come in request order: read those sent before it, then its own.
+    const auto k = mine - ahead_.begin();
+    receive_ahead(static_cast<std::size_t>(k) + 1);
+    std::optional<run_result> answer = std::move(ahead_[static_cast<std::size_t>(k)].answer);
+    ahead_.erase(ahead_.begin() + k);
+    if (answer) return std::move(*answer);
+    // Its adapter died before answering it: run it now, on a fresh one.
+  } else {
+    receive_ahead(ahead_.size());
+  }
+  const std::string name = scenario_name(scenario);
+  const long long id = next_id_++;
+  run_result failed;
+  if (!send(id, scenario, name, failed)) return failed;
+  return receive(id, name);
+}
+
+run_result adapter_session::receive(long long id, const std::string& name) {
+  if (!process_) return failure(name, "the adapter is gone", false);
   const auto read = process_->read_line(options_.scenario_timeout);
   switch (read.status) {
     case subprocess::read_status::timeout:
@@ -306,6 +375,8 @@ run_result adapter_session::check_answer(const nlohmann::json& answer, std::stri
 }
 
 void adapter_session::stop() {
+  ahead_.clear();
+  input_broken_ = false;
   if (!process_) return;
   process_->write_line(nlohmann::json{{"id", next_id_++}, {"quit", true}}.dump(),
                        milliseconds{100});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -59,6 +60,14 @@ struct adapter_hello {
 /// once). Invariant: when a scenario ends in runtime_failure the process is gone, so the
 /// next scenario never reads a stale answer; it starts a fresh adapter. If starting fails,
 /// the session stays broken and every later scenario fails fast with the same reason.
+///
+/// Pipelining (the protocol allows requests ahead): send_ahead() writes a request at once,
+/// so that the adapter runs it while the caller does other work; the run() of an equal
+/// document then only reads its answer. Answers come in request order, so every answer
+/// still belongs to the scenario that caused it: a crash or hang is the failure of the
+/// scenario being answered, and the requests sent behind it to the dead process are sent
+/// again, to the fresh adapter, when they are run. Results are thus the same as without
+/// pipelining; only the timeout of a request sent ahead starts when run() asks for it.
 class adapter_session {
  public:
   explicit adapter_session(runtime_spec runtime, session_options options = {});
@@ -76,6 +85,10 @@ class adapter_session {
   /// Never throws for anything the adapter does.
   run_result run(const nlohmann::json& scenario);
 
+  /// Sends `scenario` now; a later run() of an equal document takes its answer. Requests
+  /// sent ahead and never run are dropped by stop(). Never throws for what the adapter does.
+  void send_ahead(const nlohmann::json& scenario);
+
   /// Asks the adapter to quit and reaps it.
   void stop();
 
@@ -83,12 +96,31 @@ class adapter_session {
   run_result failure(std::string_view scenario, std::string_view what, bool with_stderr);
   run_result check_answer(const nlohmann::json& answer, std::string_view scenario);
 
+  /// One request sent ahead, with its answer once read (because another scenario was run
+  /// first). id 0: its adapter died before answering; it is sent again when run.
+  struct pending_request {
+    nlohmann::json scenario;
+    std::string name;
+    long long id = 0;
+    std::optional<run_result> answer;
+  };
+  /// Sends one request; false (with `failed` set) when the adapter cannot be started or
+  /// does not read it.
+  bool send(long long id, const nlohmann::json& scenario, const std::string& name,
+            run_result& failed);
+  /// Reads the answer to request `id` (the oldest unanswered one).
+  run_result receive(long long id, const std::string& name);
+  /// Reads and keeps the answers of the first `count` requests sent ahead, oldest first.
+  void receive_ahead(std::size_t count);
+
   runtime_spec runtime_;
   session_options options_;
   std::unique_ptr<subprocess> process_;
   std::optional<adapter_hello> hello_;
   std::optional<std::string> broken_;  // why the adapter could not be started
   long long next_id_ = 1;
+  std::deque<pending_request> ahead_;  // in request order
+  bool input_broken_ = false;          // a request sent ahead could not be written whole
 };
 
 }  // namespace aioconform::adapters

@@ -211,8 +211,45 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   report_data.profile = profile->name();
   report_data.seed = seed;
   conformance::progress_line progress(runtime.name, indices.size());
+  // A case, generated and simulated, ready to run.
+  struct prepared_case {
+    rc::Shrinkable<conformance::live_case> shrinkable;
+    conformance::live_case c;
+    std::set<std::string> involved;
+    std::optional<model::simulation> simulated;
+    bool skipped = false;  // no clause matching --clauses
+  };
+  auto prepare = [&](conformance::case_runner& runner, std::uint64_t index) {
+    rc::Shrinkable<conformance::live_case> shrinkable =
+        bounds ? conformance::make_exhaustive_case(*bounds, index)
+               : conformance::make_case(seed, index, *profile);
+    conformance::live_case c = shrinkable.value();
+    prepared_case p{std::move(shrinkable), std::move(c), {}, std::nullopt, false};
+    if (options.dump_scenarios) {
+      // For bench/check_throughput: the same scenarios, run without the harness.
+      std::ofstream(std::filesystem::path(*options.dump_scenarios) /
+                    ("case-" + std::to_string(index) + ".json"))
+          << p.c.document.dump() << "\n";
+    }
+    // The model's simulation of this case: the clauses of its transitions feed the
+    // --clauses filter and the per-clause summary, and a trace equal to it is judged
+    // without running the model again.
+    try {
+      p.simulated = model::simulate(p.c.scenario, *profile);
+      p.involved = model::exercised_clauses(*p.simulated);
+    } catch (const model::scenario_error&) {
+    }
+    p.skipped = options.clauses &&
+                std::none_of(p.involved.begin(), p.involved.end(), [&](const std::string& clause) {
+                  return matches_glob(*options.clauses, clause);
+                });
+    // An adapter starts it now, while this thread judges the case before it.
+    if (!p.skipped) runner.run_ahead(p.c.document);
+    return p;
+  };
   parallel_for(jobs, jobs, [&](std::size_t job) {
     conformance::case_runner& runner = *runners[job];
+    std::optional<prepared_case> next;
     for (std::size_t k = job; k < indices.size(); k += jobs) {
       if (interrupted()) break;
       if (options.time_budget > 0 &&
@@ -221,30 +258,15 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
         break;
       }
       const std::uint64_t index = indices[k];
-      rc::Shrinkable<conformance::live_case> shrinkable =
-          bounds ? conformance::make_exhaustive_case(*bounds, index)
-                 : conformance::make_case(seed, index, *profile);
-      const conformance::live_case c = shrinkable.value();
-      if (options.dump_scenarios) {
-        // For bench/check_throughput: the same scenarios, run without the harness.
-        std::ofstream(std::filesystem::path(*options.dump_scenarios) /
-                      ("case-" + std::to_string(index) + ".json"))
-            << c.document.dump() << "\n";
-      }
-      // The model's simulation of this case: the clauses of its transitions feed the
-      // --clauses filter and the per-clause summary, and a trace equal to it is judged
-      // without running the model again.
-      std::set<std::string> involved;
-      std::optional<model::simulation> simulated;
-      try {
-        simulated = model::simulate(c.scenario, *profile);
-        involved = model::exercised_clauses(*simulated);
-      } catch (const model::scenario_error&) {
-      }
-      if (options.clauses &&
-          std::none_of(involved.begin(), involved.end(), [&](const std::string& clause) {
-            return matches_glob(*options.clauses, clause);
-          })) {
+      prepared_case current = next ? std::move(*next) : prepare(runner, index);
+      next.reset();
+      // The next case is generated (and sent) while the runtime runs this one.
+      if (k + jobs < indices.size()) next = prepare(runner, indices[k + jobs]);
+      rc::Shrinkable<conformance::live_case>& shrinkable = current.shrinkable;
+      const conformance::live_case& c = current.c;
+      const std::set<std::string>& involved = current.involved;
+      const std::optional<model::simulation>& simulated = current.simulated;
+      if (current.skipped) {
         std::lock_guard guard(lock);
         ++counts.skipped;
         progress.case_done(false);

@@ -16,6 +16,8 @@ class adapter_case_runner final : public case_runner {
     return session_.run(document);
   }
 
+  void run_ahead(const nlohmann::json& document) override { session_.send_ahead(document); }
+
  private:
   adapters::adapter_session session_;
 };

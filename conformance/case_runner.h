@@ -25,6 +25,11 @@ class case_runner {
   /// runtime does: a crash or a hang is a runtime_failure result.
   virtual adapters::run_result run(const nlohmann::json& document,
                                    const format::scenario& scenario) = 0;
+
+  /// A hint that run() of `document` comes soon: an adapter starts it now (the protocol's
+  /// pipelining) so that it runs while the caller generates and judges other cases. The
+  /// results are the same as without the hint.
+  virtual void run_ahead(const nlohmann::json& document) { (void)document; }
 };
 
 /// The name `--runtime` takes for the in-process reference runtime.

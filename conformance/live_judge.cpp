@@ -1,5 +1,7 @@
 #include "conformance/live_judge.h"
 
+#include <utility>
+
 #include "spec/model/check.h"
 #include "spec/model/world.h"
 
@@ -9,13 +11,13 @@ judged_case judge_live(case_runner& runner, const live_case& c, const model::pro
                        const std::set<std::string>& deviation_clauses,
                        const model::simulation* simulated) {
   judged_case out;
-  const adapters::run_result result = runner.run(c.document, c.scenario);
+  adapters::run_result result = runner.run(c.document, c.scenario);
   if (result.status == adapters::run_status::error ||
       result.status == adapters::run_status::runtime_failure) {
-    out.message = result.message;
+    out.message = std::move(result.message);
     return out;
   }
-  out.trace = result.trace;
+  out.trace = std::move(result.trace);
   if (simulated != nullptr && model::same_run(*simulated, out.trace)) {
     out.verdict.accepted = true;
     out.verdict.schedules = 1;

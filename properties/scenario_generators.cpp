@@ -29,6 +29,34 @@ constexpr int max_scripts = 4;
 /// Expressions and blocks inside a top-level step.
 constexpr int max_nesting = 3;
 
+/// A shrinkable whose value is computed once. RapidCheck computes a value again each time
+/// it is asked for (a `map` maps again, a `oneOf` generates its choice again), and
+/// gen::nonEmpty asks twice: once to test it, once for the parent. Same values, same shrinks.
+class memo_shrinkable {
+ public:
+  explicit memo_shrinkable(rc::Shrinkable<json> inner) : inner_(std::move(inner)) {}
+  json value() const {
+    if (!value_) value_ = inner_.value();
+    return *value_;
+  }
+  rc::Seq<rc::Shrinkable<json>> shrinks() const {
+    return rc::seq::map(inner_.shrinks(), [](rc::Shrinkable<json>&& s) {
+      return rc::makeShrinkable<memo_shrinkable>(std::move(s));
+    });
+  }
+
+ private:
+  rc::Shrinkable<json> inner_;
+  mutable std::optional<json> value_;
+};
+
+/// `g`, its values computed once per shrinkable.
+Gen<json> memoized(Gen<json> g) {
+  return Gen<json>([g = std::move(g)](const rc::Random& random, int size) {
+    return rc::makeShrinkable<memo_shrinkable>(g(random, size));
+  });
+}
+
 /// A list of at most `max` elements; shrinks by removing elements.
 Gen<json> gen_list(Gen<json> element, int max) {
   return gen::map(gen::resize(max, gen::container<std::vector<json>>(std::move(element))),
@@ -140,8 +168,9 @@ Gen<json> gen_child(int depth) {
 /// Children: rarely none (gather, as_completed and TaskGroup accept that; wait and wait_any
 /// raise ValueError), usually one to three.
 Gen<json> gen_children(int depth) {
-  return gen::weightedOneOf<json>({{1, gen::just(json::array())},
-                                   {9, gen::nonEmpty(gen_list(gen_child(depth), max_children))}});
+  return gen::weightedOneOf<json>(
+      {{1, gen::just(json::array())},
+       {9, gen::nonEmpty(memoized(gen_list(gen_child(depth), max_children)))}});
 }
 
 Gen<json> gen_steps(int depth, int max, bool main);
@@ -292,7 +321,7 @@ Gen<json> gen_script(int max_steps, bool main) {
       [](json steps, json oc) {
         return json{{"steps", steps}, {"on_cancel", oc}};
       },
-      gen::nonEmpty(gen_steps(max_nesting, max_steps, main)), gen_on_cancel());
+      gen::nonEmpty(memoized(gen_steps(max_nesting, max_steps, main))), gen_on_cancel());
 }
 
 /// A scenario of any shape: random scripts (at most max_scripts) and a random main.

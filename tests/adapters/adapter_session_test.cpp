@@ -79,6 +79,56 @@ TEST(adapter_session, a_scenario_without_answer_times_out_and_the_adapter_restar
   EXPECT_EQ(next.status, run_status::ok) << next.message;
 }
 
+nlohmann::json named(const std::string& name) {
+  nlohmann::json s = scenario;
+  s["name"] = name;
+  return s;
+}
+
+TEST(adapter_session, requests_sent_ahead_are_answered_to_their_own_scenario) {
+  adapter_session session(fake_runtime("good"), quick);
+  session.send_ahead(named("fake/a"));
+  session.send_ahead(named("fake/b"));
+  // Run out of order: b's answer is read after a's, and a's is kept for later.
+  const auto b = session.run(named("fake/b"));
+  ASSERT_EQ(b.status, run_status::ok) << b.message;
+  EXPECT_EQ(b.trace["scenario"], "fake/b");
+  const auto c = session.run(named("fake/c"));  // never sent ahead
+  EXPECT_EQ(c.trace["scenario"], "fake/c");
+  const auto a = session.run(named("fake/a"));
+  ASSERT_EQ(a.status, run_status::ok) << a.message;
+  EXPECT_EQ(a.trace["scenario"], "fake/a");
+}
+
+TEST(adapter_session, a_failure_ahead_belongs_to_its_scenario_and_the_rest_are_sent_again) {
+  // Answers one scenario, then exits on the next request: the second scenario's failure;
+  // the third, sent to the dead adapter, runs on a fresh one.
+  adapter_session session(fake_runtime("exit-after", {"1"}), quick);
+  for (const char* name : {"fake/1", "fake/2", "fake/3"}) session.send_ahead(named(name));
+  const auto first = session.run(named("fake/1"));
+  EXPECT_EQ(first.status, run_status::ok) << first.message;
+  const auto second = session.run(named("fake/2"));
+  EXPECT_EQ(second.status, run_status::runtime_failure);
+  EXPECT_TRUE(contains(second.message, "scenario fake/2")) << second.message;
+  const auto third = session.run(named("fake/3"));
+  ASSERT_EQ(third.status, run_status::ok) << third.message;
+  EXPECT_EQ(third.trace["scenario"], "fake/3");
+}
+
+TEST(adapter_session, a_hang_ahead_times_out_as_its_own_scenario) {
+  aioconform::testing::temp_directory dir;
+  adapter_session session(fake_runtime("hang-once", {(dir / "hung").string()}),
+                          {.scenario_timeout = 300ms, .start_timeout = 2000ms});
+  session.send_ahead(named("fake/1"));
+  session.send_ahead(named("fake/2"));
+  const auto hung = session.run(named("fake/1"));
+  EXPECT_EQ(hung.status, run_status::runtime_failure);
+  EXPECT_TRUE(contains(hung.message, "scenario fake/1: no answer within 0.3s")) << hung.message;
+  const auto next = session.run(named("fake/2"));
+  ASSERT_EQ(next.status, run_status::ok) << next.message;
+  EXPECT_EQ(next.trace["scenario"], "fake/2");
+}
+
 TEST(adapter_session, a_crash_is_reported_with_the_signal_and_stderr) {
   adapter_session session(fake_runtime("crash"), quick);
   const auto result = session.run(scenario);
