@@ -10,6 +10,7 @@
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
+#include "impl/mutant.h"
 #include "impl/outcome.h"
 #include "impl/task.h"
 
@@ -161,7 +162,10 @@ class gathering_future : public future_core<R> {
       }
     }
     if (nfinished_ != nfuts_) return;
-    if (cancel_requested_) {
+    // Mutant gh-76865 (bpo-32684, fixed in 3.7.0): the flag is set but never read, so a
+    // cancelled gather(..., return_exceptions=True) returns its children's CancelledErrors
+    // as a result list and the cancellation is swallowed.
+    if (cancel_requested_ && !reintroduces(76865)) {
       // 3.13 builds the results list even so, and its fut.exception() calls retrieve every
       // child's exception (gather.exception.later-retrieved).
       for (const Handle& h : children_) {

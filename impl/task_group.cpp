@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "impl/mutant.h"
+
 namespace aioconform::impl {
 
 namespace {
@@ -114,8 +116,17 @@ void task_group::wait_awaiter::await_resume() {
 
 void task_group::end_exit() {
   // 3.13 withdraws its own request only now, after the wait (taskgroup.uncancel).
-  if (parent_cancel_requested_ && parent_->uncancel() == 0) propagate_cancellation_ = nullptr;
-  if (propagate_cancellation_ && errors_.empty()) std::rethrow_exception(propagate_cancellation_);
+  // Mutant gh-95289 (fixed before 3.11.0): only when the block ends with CancelledError, so
+  // a body that caught the group's cancellation leaves the parent's count raised.
+  if (parent_cancel_requested_ && (!reintroduces(95289) || is_cancelled_error(exit_error_)) &&
+      parent_->uncancel() == 0) {
+    propagate_cancellation_ = nullptr;
+  }
+  // Mutant gh-95704 (fixed before 3.11.0): an outside cancellation wins over the children's
+  // errors, which are lost (taskgroup.parent-cancel.errors-win).
+  if (propagate_cancellation_ && (errors_.empty() || reintroduces(95704))) {
+    std::rethrow_exception(propagate_cancellation_);
+  }
   if (exit_error_ && !is_cancelled_error(exit_error_)) errors_.push_back(exit_error_);
   if (!errors_.empty()) {
     if (parent_->cancelling() > 0) {  // taskgroup.parent-cancel.recancel (3.13)

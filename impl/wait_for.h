@@ -8,6 +8,7 @@
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
+#include "impl/mutant.h"
 #include "impl/task.h"
 #include "impl/timeout.h"
 
@@ -34,6 +35,12 @@ task<T> wait_for_child(F child, std::optional<loop_time> delay) {
   if (delay && *delay <= 0) {
     ensure_scheduled(*child.base(), loop);
     if (!child.done()) {
+      if (reintroduces(86057)) {
+        // Mutant gh-86057 (bpo-41891, fixed in 3.8.8 and 3.9.2): `fut.cancel(); raise
+        // TimeoutError()`, without waiting for the child to end its cancellation.
+        child.cancel();
+        throw timeout_error();
+      }
       // tasks.py: _cancel_and_wait.
       auto* w = new future_core<void>(&loop);
       future<void> waiter(w);

@@ -69,13 +69,27 @@ TEST_F(mutants_command, chosen_mutants_are_killed_and_the_table_shows_the_number
   EXPECT_EQ(result.code, 0) << result.out;
   EXPECT_TRUE(std::regex_search(
       result.out,
-      std::regex(R"(sleep_wakes_early +loop\.timer\.never-early +killed +\d+(\.5)? +\d+)")))
+      std::regex(R"(sleep_wakes_early +sys +loop\.timer\.never-early +killed +\d+(\.5)? +\d+)")))
       << result.out;
   EXPECT_TRUE(std::regex_search(
-      result.out, std::regex(R"(cancel_message_dropped +task\.cancel\.message +killed)")))
+      result.out, std::regex(R"(cancel_message_dropped +sys +task\.cancel\.message +killed)")))
       << result.out;
   EXPECT_TRUE(contains(result.out, "Killed 2 of 2 mutants (100%)")) << result.out;
   EXPECT_TRUE(contains(result.out, "the unmutated runtime conforms on the same seeds"))
+      << result.out;
+}
+
+TEST_F(mutants_command, a_reference_runtime_mutant_is_killed_against_impl) {
+  // tests/mutants/impl/catalogue.json, one of the default catalogues: the mutant build of
+  // impl/ with gh-95704 on, against impl in-process; no CPython base is started.
+  const auto result = run({"--only", "gh_95704_taskgroup_parent_cancel_hides_errors", "--seeds",
+                           "1", "--cases", "60", "--max-shrinks", "20"});
+  EXPECT_EQ(result.code, 0) << result.out;
+  EXPECT_TRUE(contains(result.out, "Mutants of impl (profile 3.13): 1 mutant")) << result.out;
+  EXPECT_FALSE(contains(result.out, "Mutants of sys")) << result.out;
+  EXPECT_TRUE(std::regex_search(
+      result.out, std::regex(R"(gh_95704_taskgroup_parent_cancel_hides_errors +impl\+gh-95704 +)"
+                             R"(taskgroup\.parent-cancel\.errors-win +killed)")))
       << result.out;
 }
 
@@ -90,7 +104,7 @@ TEST_F(mutants_command, a_surviving_mutant_fails_the_run_with_a_reproducer) {
   const auto result = run({"--catalogue", path, "--seeds", "1", "--cases", "15"});
   EXPECT_EQ(result.code, 1) << result.out;
   EXPECT_TRUE(
-      std::regex_search(result.out, std::regex(R"(harmless +none +SURVIVED \(0/1 seeds\))")))
+      std::regex_search(result.out, std::regex(R"(harmless +sys +none +SURVIVED \(0/1 seeds\))")))
       << result.out;
   EXPECT_TRUE(contains(result.out, "SURVIVED harmless on seed 1 (15 cases)")) << result.out;
   EXPECT_TRUE(contains(result.out, "check --runtime-cmd")) << result.out;
