@@ -1,5 +1,7 @@
 #include "impl/task.h"
 
+#include "impl/mutant.h"
+
 namespace aioconform::impl {
 
 namespace detail {
@@ -112,7 +114,9 @@ void task_base::finish() {
       log_traceback_ = true;
       mark_done(state::finished);
     }
-  } else if (must_cancel_) {
+  } else if (must_cancel_ && !reintroduces(74234)) {
+    // Mutant gh-74234 (bpo-30048, fixed in 3.6.2): a cancel() made while the coroutine ran
+    // its last step is ignored and the task ends with the coroutine's result.
     mark_done(state::cancelled);  // task.cancel.self-then-return
   } else {
     mark_done(state::finished);
