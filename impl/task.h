@@ -84,7 +84,6 @@ class task_base : public future_base, public task_link {
   }
 
  private:
-  friend void detail::close_task(task_link* t) noexcept;
   /// The ready-queue entry of a step; it holds a reference to the task.
   static void run_step(void* self, bool run);
   static void wakeup(void* ctx, future_base*);
