@@ -113,7 +113,7 @@ void future_base::traverse(std::vector<future_base*>&) const {}
 
 void future_base::release() noexcept {
   if (--refs_ != 0) return;
-  if (is_task_ && !inline_ && loop_ && state_ == state::pending) {
+  if (is_task_ && !inline_ && loop_ && state_ == state::pending && log_destroy_pending_) {
     // tasks.py: Task.__del__ (only a closed loop lets go of a scheduled pending task).
     try {
       loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, this});

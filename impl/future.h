@@ -196,6 +196,8 @@ class future_base {
   bool frame_done_ : 1 = false;   ///< its own coroutine reached final suspension
   bool inline_ : 1 = false;       ///< awaited inline and not finished
   bool is_task_ : 1 = false;      ///< set by task_base's constructor
+  /// asyncio's Task._log_destroy_pending: whether destroying it pending is reported.
+  bool log_destroy_pending_ : 1 = true;
   /// What a pending task's held_exception() is: the error to throw at the next resumption
   /// and the one that left the coroutine share it.
   enum class held : std::uint8_t { nothing, injected, raised };

@@ -99,6 +99,8 @@ class gathering_future : public future_core<R> {
       future_base* c = h.base();
       if (!c->loop()) {  // only an unscheduled task has none
         ensure_scheduled(*c, this->loop_ ? *this->loop_ : *running);
+        // tasks.py gather: `if fut is not arg: fut._log_destroy_pending = False`.
+        static_cast<task_base*>(c)->disable_destroy_pending_log();
       }
       if (!this->loop_) this->loop_ = c->loop();
       if (c->marked()) continue;  // gather.duplicates

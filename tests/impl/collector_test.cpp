@@ -59,6 +59,25 @@ TEST(collector, close_destroys_a_pending_task_held_only_in_a_gather_shield_cycle
                                                     "Task was destroyed but it is pending!"}));
 }
 
+task<void> gathers_a_coroutine(event_loop* loop, bool* freed) {
+  (void)co_await gather(waits_forever(loop, freed));
+}
+
+// The shrunk counterexample once cycles were collected: gather's own task of a coroutine is
+// freed with its cycle but, as in CPython (`fut._log_destroy_pending = False`), not reported.
+TEST(collector, close_does_not_report_a_task_gather_made_of_a_coroutine) {
+  event_loop loop;
+  messages reports(loop);
+  bool freed = false;
+  {
+    task<void> main = create_task(loop, gathers_a_coroutine(&loop, &freed));
+    while (loop.ready_callbacks() > 0) loop.run_once();
+  }
+  loop.close();
+  EXPECT_TRUE(freed);
+  EXPECT_EQ(reports.seen, (std::vector<std::string>{"Task was destroyed but it is pending!"}));
+}
+
 // A child's callbacks are queued when the loop closes: dropping them unrun lets go of the
 // gather they hold, as clearing asyncio's ready queue frees the closure.
 TEST(collector, close_releases_what_a_queued_done_callback_holds) {
