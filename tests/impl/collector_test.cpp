@@ -34,8 +34,8 @@ task<int> waits_forever(event_loop* loop, bool* freed) {
   co_return co_await never;
 }
 
-/// The shrunk counterexample of issue 4 (seed 2026 of the nightly property, case 11,552):
-/// `await gather(shield(wait_for(coro, 10)))` in a task left pending when the loop closes.
+/// The cycle of issue 4 (seed 2026 of the nightly property failed at case 11,552 on one like
+/// it): `await gather(shield(wait_for(coro, 10)))` in a task left pending at loop close.
 /// shield() makes wait_for's coroutine a task; gather's outer future holds the shield's
 /// future, whose callback holds the gather; the shield's link holds the task.
 task<void> gathers_a_shielded_wait_for(event_loop* loop, bool* freed) {
