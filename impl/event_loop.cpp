@@ -5,6 +5,7 @@
 #include <thread>
 #include <utility>
 
+#include "impl/collector.h"
 #include "impl/error.h"
 #include "impl/future.h"
 
@@ -74,10 +75,9 @@ void event_loop::close() {
   timers_.clear();
   for (const auto& [id, cb] : due_timers_) discard(cb);
   due_timers_.clear();
-  for (task_link* t : all_tasks()) {
-    unregister_task(t);
-    detail::close_task(t);
-  }
+  std::vector<task_link*> pending = all_tasks();
+  for (task_link* t : pending) unregister_task(t);
+  detail::close_tasks(std::move(pending));
 }
 
 event_loop* event_loop::running() noexcept {
@@ -187,6 +187,7 @@ void event_loop::run_due_timer(void* id, bool run) {
 
 void event_loop::discard(const callback& cb) noexcept {
   if (cb.fn == &run_function) delete static_cast<std::function<void()>*>(cb.ctx);
+  detail::discard_done_callback(cb.fn, cb.ctx);  // a done callback of a future done already
   if (cb.fut) cb.fut->release();
 }
 

@@ -60,8 +60,9 @@ struct task_link {
 };
 
 namespace detail {
-/// Destroys a task still pending when its loop is destroyed (defined in task.cpp).
-void close_task(task_link* t) noexcept;
+/// Lets go of the loop's references to the tasks still pending when it is closed, and
+/// collects the cycles left among them (defined in collector.cpp).
+void close_tasks(std::vector<task_link*> tasks) noexcept;
 }  // namespace detail
 
 /// An asyncio event loop: a FIFO ready queue, a timer heap and a clock.
@@ -136,7 +137,10 @@ class event_loop {
   /// loop.close() followed by a collection: drops the unrun callbacks and timers and the
   /// loop's references to its pending tasks, so that the objects nothing else holds are
   /// destroyed now, a pending task reporting "Task was destroyed but it is pending!"
-  /// (Task.__del__, run.reports.finalization). The loop must not run afterwards.
+  /// (Task.__del__, run.reports.finalization). Pending tasks held only in reference cycles
+  /// (a gather and its pending child, a shield and its child) are destroyed too, as CPython's
+  /// cyclic collector destroys them (collector.h); those still held from outside are left to
+  /// their holders. The loop must not run afterwards.
   void close();
 
   /// Tasks of this loop that are not done (asyncio.all_tasks), in creation order.

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <utility>
 
+#include "impl/collector.h"
+
 namespace aioconform::impl {
 namespace {
 
@@ -141,9 +143,21 @@ std::size_t future_base::remove_done_callback(done_fn fn, void* ctx) {
   return n;
 }
 
+std::vector<std::pair<done_fn, void*>> future_base::done_callbacks() const {
+  std::vector<std::pair<done_fn, void*>> out;
+  if (done() || !first_.fn) return out;
+  out.emplace_back(first_.fn, first_.ctx);
+  if (rare_) {
+    for (const registration& r : rare_->more_callbacks) out.emplace_back(r.fn, r.ctx);
+  }
+  return out;
+}
+
+void future_base::traverse(std::vector<future_base*>&) const {}
+
 void future_base::release() noexcept {
   if (--refs_ != 0) return;
-  if (is_task_ && !inline_ && loop_ && state_ == state::pending) {
+  if (is_task_ && !inline_ && loop_ && state_ == state::pending && log_destroy_pending_) {
     // tasks.py: Task.__del__ (only a closed loop lets go of a scheduled pending task).
     try {
       loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, this});
@@ -177,7 +191,12 @@ void future_base::run_done_callbacks(void* self, bool run) {
   f->first_ = 0;
   std::vector<registration> more;
   if (f->rare_) more.swap(f->rare_->more_callbacks);
-  if (!run) return;
+  if (!run) {
+    // The loop is closed with them queued: what they hold goes (collector.h).
+    detail::discard_done_callback(first.fn, first.ctx);
+    for (const registration& r : more) detail::discard_done_callback(r.fn, r.ctx);
+    return;
+  }
   std::size_t next = 0;  // which one runs: 0 is `first`, k > 0 is more[k - 1]
   try {
     for (; next <= more.size(); ++next) {

@@ -102,6 +102,19 @@ class future_base {
   /// Whether exactly one reference exists (then its holder alone can see the value).
   bool sole_reference() const noexcept { return refs_ == 1; }
   void release() noexcept;
+  /// How many references exist (for the collector, collector.h).
+  std::uint32_t ref_count() const noexcept { return refs_; }
+
+  // For the collector (collector.h), CPython's tp_traverse and tp_clear.
+
+  /// The callbacks registered while pending, in order (none once done).
+  std::vector<std::pair<done_fn, void*>> done_callbacks() const;
+  /// Appends the futures this object holds a reference to, other than through its done
+  /// callbacks (a gathering future's children), once per reference. Default: none.
+  virtual void traverse(std::vector<future_base*>& out) const;
+  /// Drops those references: the collector frees a cycle this object is part of. The object
+  /// is then only destroyed, never awaited or completed again.
+  virtual void clear_references() noexcept {}
 
   /// A scratch bit for combinators that must see each distinct future once (gather, wait):
   /// they set it while walking their arguments and clear it before returning, so it is
@@ -195,6 +208,8 @@ class future_base {
   bool frame_done_ : 1 = false;   ///< its own coroutine reached final suspension
   bool inline_ : 1 = false;       ///< awaited inline and not finished
   bool is_task_ : 1 = false;      ///< set by task_base's constructor
+  /// asyncio's Task._log_destroy_pending: whether destroying it pending is reported.
+  bool log_destroy_pending_ : 1 = true;
   /// What a pending task's held_exception() is: the error to throw at the next resumption
   /// and the one that left the coroutine share it.
   enum class held : std::uint8_t { nothing, injected, raised };

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "impl/collector.h"
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
@@ -75,6 +76,12 @@ class gathering_future : public future_core<R> {
   }
   const char* kind() const noexcept override { return "_GatheringFuture"; }
 
+  /// Its children, once per argument (collector.h): each handle is a reference.
+  void traverse(std::vector<future_base*>& out) const override {
+    for (const Handle& child : children_) out.push_back(child.base());
+  }
+  void clear_references() noexcept override { children_.clear(); }
+
   /// tasks.py gather's loop over its arguments: binds the loop (the first child's if it has
   /// one, else the running one), schedules unscheduled tasks on it in argument order and
   /// takes other futures as they are (gather.wraps-coroutines, ensure_future) and registers the
@@ -87,11 +94,14 @@ class gathering_future : public future_core<R> {
     if (!running && (children_.empty() || !children_.front().base()->loop())) {
       throw error("RuntimeError", "no running event loop");
     }
+    declare_refs();
     std::vector<future_base*> done_at_call;
     for (const Handle& h : children_) {
       future_base* c = h.base();
       if (!c->loop()) {  // only an unscheduled task has none
         ensure_scheduled(*c, this->loop_ ? *this->loop_ : *running);
+        // tasks.py gather: `if fut is not arg: fut._log_destroy_pending = False`.
+        static_cast<task_base*>(c)->disable_destroy_pending_log();
       }
       if (!this->loop_) this->loop_ = c->loop();
       if (c->marked()) continue;  // gather.duplicates
@@ -138,6 +148,21 @@ class gathering_future : public future_core<R> {
   }
 
  private:
+  /// Each child's callback holds a reference to this future (collector.h), as the closure
+  /// of asyncio's _done_callback keeps the outer future alive.
+  static void declare_refs() {
+    static const bool declared = [] {
+      done_callback_refs refs;
+      refs.held_future = [](void* ctx) -> future_base* {
+        return static_cast<gathering_future*>(ctx);
+      };
+      refs.discard = [](void* ctx) noexcept { static_cast<gathering_future*>(ctx)->release(); };
+      declare_done_callback_refs(&gathering_future::on_child_done, refs);
+      return true;
+    }();
+    (void)declared;
+  }
+
   static void on_child_done(void* ctx, future_base* child) {
     auto* self = static_cast<gathering_future*>(ctx);
     self->child_done(*child);

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <utility>
+#include <vector>
 
+#include "impl/collector.h"
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
@@ -21,8 +23,26 @@ struct shield_link {
   future<T> outer;  ///< the plain future shield() returned
   int callbacks = 2;
 
-  void drop() {
+  void drop() noexcept {
     if (--callbacks == 0) delete this;
+  }
+
+  /// The link is owned by its two callbacks and holds both futures (collector.h), as the
+  /// closures of asyncio's two callbacks refer to inner and outer.
+  static void declare_refs() {
+    static const bool declared = [] {
+      done_callback_refs refs;
+      refs.owned_futures = [](void* ctx, std::vector<future_base*>& out) {
+        auto* self = static_cast<shield_link*>(ctx);
+        out.push_back(self->inner.base());
+        out.push_back(self->outer.base());
+      };
+      refs.discard = [](void* ctx) noexcept { static_cast<shield_link*>(ctx)->drop(); };
+      declare_done_callback_refs(&on_inner_done, refs);
+      declare_done_callback_refs(&on_outer_done, refs);
+      return true;
+    }();
+    (void)declared;
   }
 
   // tasks.py: shield._inner_done_callback (3.13).
@@ -67,6 +87,7 @@ struct shield_link {
 template <class T>
 future<T> shield(future<T> inner) {
   if (inner.done()) return inner;
+  detail::shield_link<T>::declare_refs();
   auto* link = new detail::shield_link<T>{inner, future<T>(*inner.base()->loop())};
   future<T> outer = link->outer;
   inner.add_done_callback(&detail::shield_link<T>::on_inner_done, link);

@@ -4,14 +4,6 @@
 
 namespace aioconform::impl {
 
-namespace detail {
-
-void close_task(task_link* t) noexcept {
-  static_cast<task_base*>(t)->release();
-}
-
-}  // namespace detail
-
 bool task_base::cancel(std::string msg) {
   log_traceback_ = false;
   if (done()) return false;

@@ -39,6 +39,10 @@ class task_base : public future_base, public task_link {
   int uncancel() noexcept;
   const char* kind() const noexcept override { return "Task"; }
 
+  /// Task._log_destroy_pending = False: destroying it while pending reports nothing. gather
+  /// does it to the tasks it makes of coroutines, whose holder cannot control them.
+  void disable_destroy_pending_log() noexcept { log_destroy_pending_ = false; }
+
   /// Whether create_task bound it to a loop.
   bool scheduled() const noexcept { return loop_ != nullptr; }
   /// create_task: binds to `loop` and schedules the first step with call_soon
@@ -84,7 +88,6 @@ class task_base : public future_base, public task_link {
   }
 
  private:
-  friend void detail::close_task(task_link* t) noexcept;
   /// The ready-queue entry of a step; it holds a reference to the task.
   static void run_step(void* self, bool run);
   static void wakeup(void* ctx, future_base*);
@@ -274,6 +277,8 @@ detail::future_awaiter<T> operator co_await(const task<T>& t) {
 /// throws its exception). Throws error("RuntimeError") if the loop hangs first.
 template <class T>
 T run_until_complete(event_loop& loop, task<T> t) {
+  // base_events.py: a task made here of a coroutine is not reported if destroyed pending.
+  if (!t.scheduled()) t.base()->disable_destroy_pending_log();
   t.base()->schedule(loop);
   loop.run_until_complete(*t.base());
   return t.result();

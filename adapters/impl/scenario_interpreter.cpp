@@ -433,7 +433,13 @@ awaitable interpreter::eval_expr(const context_ref& ctx, const format::expressio
     std::vector<awaitable> cs = eval_children(ctx, g->children, path);
     // gather.wraps-coroutines: the coroutines become tasks in argument order, and the
     // futures are taken as they are (ensure_future).
-    any_future f(gather_json(as_futures(cs), g->return_exceptions));
+    std::vector<impl::future<json>> fs = as_futures(cs);
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      // tasks.py gather: a task it made of a coroutine is not reported if destroyed pending.
+      if (cs[i].coroutine)
+        static_cast<impl::task_base*>(fs[i].base())->disable_destroy_pending_log();
+    }
+    any_future f(gather_json(std::move(fs), g->return_exceptions));
     register_future(f, as ? *as : auto_name("gather"), as);
     return {f, nullptr};
   }

@@ -149,6 +149,38 @@ TEST(run_scenario, a_run_that_cannot_go_on_ends_hang_with_main_pending) {
   EXPECT_NO_THROW(format::validate_trace(trace, "inline"));
 }
 
+// Issue 4's leak under LeakSanitizer: a run hangs with s1 waiting on an event (it caught the
+// cancellation of each of the hang's rounds), under a gather that main awaits. Closing the
+// loop frees main, which leaves the gather and s1 holding each other; the loop's collection
+// (impl/collector.h) frees them, frame included. LSan and valgrind fail this test without it.
+TEST(run_scenario, a_hung_run_frees_a_task_waiting_on_an_event_under_a_gather) {
+  nlohmann::json caught_wait = {{"op", "timeout"},
+                                {"d", nullptr},
+                                {"catch", true},
+                                {"steps", {{{"op", "event_wait"}, {"event", "e0"}}}}};
+  nlohmann::json s1_steps = nlohmann::json::array();
+  for (int i = 0; i < 5; ++i) s1_steps.push_back(caught_wait);  // more than the hang's rounds
+  s1_steps.push_back({{"op", "event_wait"}, {"event", "e0"}});
+  const format::scenario sc =
+      format::parse_scenario({{"format", "aioconform.scenario/1"},
+                              {"name", "impl/hung-event-wait-under-gather"},
+                              {"description", "A scenario written in a test."},
+                              {"clauses", nlohmann::json::array()},
+                              {"requires", {"timeout"}},
+                              {"main",
+                               {{"steps",
+                                 {{{"op", "await"},
+                                   {"expr",
+                                    {{"kind", "gather"},
+                                     {"children", {{{"script", "s1"}}}},
+                                     {"return_exceptions", false}}}}}}}},
+                              {"scripts", {{"s1", {{"steps", std::move(s1_steps)}}}}}},
+                             "inline");
+  const nlohmann::json trace = run_scenario(sc);
+  EXPECT_EQ(trace["end"], "hang");
+  EXPECT_EQ(trace["futures"]["s1#1"]["state"], "pending");
+}
+
 // Random case 221 (seed 7), once a use-after-free in impl: as_completed's completion
 // callback cancelled its timeout after the timer was due and queued, which
 // event_loop::cancel_timer ignored, so the timeout ran on the freed as_completed state.
