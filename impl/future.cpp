@@ -145,8 +145,9 @@ std::size_t future_base::remove_done_callback(done_fn fn, void* ctx) {
 
 std::vector<std::pair<done_fn, void*>> future_base::done_callbacks() const {
   std::vector<std::pair<done_fn, void*>> out;
-  if (done() || !first_.fn) return out;
-  out.emplace_back(first_.fn, first_.ctx);
+  if (done() || first_ == 0) return out;
+  registration first = first_callback();
+  out.emplace_back(first.fn, first.ctx);
   if (rare_) {
     for (const registration& r : rare_->more_callbacks) out.emplace_back(r.fn, r.ctx);
   }
