@@ -9,7 +9,7 @@
 namespace aioconform::impl {
 
 /// The CPython issues whose bugs the mutant build can bring back.
-inline constexpr int mutant_issues[] = {74234, 76865, 86057, 95289, 95704};
+inline constexpr int mutant_issues[] = {76865, 86057, 95289, 95704};
 
 #ifdef AIOCONFORM_IMPL_MUTANTS
 /// The issue whose bug is on in this process (0: none), set once at start-up.

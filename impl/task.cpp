@@ -1,7 +1,5 @@
 #include "impl/task.h"
 
-#include "impl/mutant.h"
-
 namespace aioconform::impl {
 
 bool task_base::cancel(std::string msg) {
@@ -106,9 +104,7 @@ void task_base::finish() {
       log_traceback_ = true;
       mark_done(state::finished);
     }
-  } else if (must_cancel_ && !reintroduces(74234)) {
-    // Mutant gh-74234 (bpo-30048, fixed in 3.6.2): a cancel() made while the coroutine ran
-    // its last step is ignored and the task ends with the coroutine's result.
+  } else if (must_cancel_) {
     mark_done(state::cancelled);  // task.cancel.self-then-return
   } else {
     mark_done(state::finished);
