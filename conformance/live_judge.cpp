@@ -1,11 +1,68 @@
 #include "conformance/live_judge.h"
 
+#include <optional>
+#include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "format/scenario_codec.h"
 #include "spec/model/check.h"
 #include "spec/model/world.h"
 
 namespace aioconform::conformance {
+namespace {
+
+// Every script name that a "script" field under `node` refers to (create_task steps and
+// child expressions are the only fields of that name).
+void collect_script_refs(const nlohmann::json& node, std::vector<std::string>& out) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it.key() == "script" && it->is_string()) out.push_back(it->get<std::string>());
+      collect_script_refs(*it, out);
+    }
+  } else if (node.is_array()) {
+    for (const nlohmann::json& item : node) collect_script_refs(item, out);
+  }
+}
+
+// `c` without the scripts that main never reaches (through create_task or a child
+// expression, transitively), or nothing if it has none. The generators draw scripts that a
+// shrunk main no longer uses, and RapidCheck's shrinks of the draft never drop them; they
+// never run, so they only make a counterexample look bigger than it is.
+std::optional<live_case> without_unused_scripts(const live_case& c) {
+  const nlohmann::json* scripts =
+      c.document.contains("scripts") ? &c.document.at("scripts") : nullptr;
+  if (scripts == nullptr || !scripts->is_object()) return std::nullopt;
+  std::set<std::string> reached;
+  std::vector<std::string> pending;
+  collect_script_refs(c.document.at("main"), pending);
+  while (!pending.empty()) {
+    std::string name = std::move(pending.back());
+    pending.pop_back();
+    if (!reached.insert(name).second || !scripts->contains(name)) continue;
+    collect_script_refs(scripts->at(name), pending);
+  }
+  if (reached.size() >= scripts->size()) return std::nullopt;
+  live_case out{c.document, {}};
+  nlohmann::json kept = nlohmann::json::object();
+  for (auto it = scripts->begin(); it != scripts->end(); ++it) {
+    if (reached.count(it.key()) != 0) kept[it.key()] = *it;
+  }
+  if (kept.empty()) {
+    out.document.erase("scripts");
+  } else {
+    out.document["scripts"] = std::move(kept);
+  }
+  try {
+    out.scenario = format::parse_scenario(out.document, "shrunk.json");
+  } catch (const std::exception&) {
+    return std::nullopt;  // keep the case as it is rather than guess
+  }
+  return out;
+}
+
+}  // namespace
 
 judged_case judge_live(case_runner& runner, const live_case& c, const model::profile& profile,
                        const std::set<std::string>& deviation_clauses,
@@ -75,6 +132,18 @@ shrunk_case shrink_failure(rc::Shrinkable<live_case> failing, judged_case judged
       ++out.steps;
       progress = true;
       break;
+    }
+  }
+  // Last, the scripts the smallest case no longer uses, if it still fails without them.
+  if (out.tried < max_steps) {
+    if (std::optional<live_case> tidy = without_unused_scripts(out.value)) {
+      ++out.tried;
+      judged_case j = judge(*tidy);
+      if (j.outcome == case_outcome::nonconformance) {
+        out.value = std::move(*tidy);
+        out.judged = std::move(j);
+        ++out.steps;
+      }
     }
   }
   return out;
