@@ -9,17 +9,19 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/impl/run_scenario.h"
 #include "format/features.h"
+#include "format/format_version.h"
 #include "format/scenario_codec.h"
 #include "impl/mutant.h"
 
 namespace {
 
 using json = nlohmann::json;
-constexpr const char* protocol = "aioconform.adapter/1";
+constexpr std::string_view protocol = aioconform::format::adapter_protocol;
 
 /// The trace's runtime object without its name: impl's (the trace format has no field for
 /// a build variant; aioconform names the runtime "impl+gh-N").
