@@ -113,6 +113,19 @@ def _text(obj):
     return _SOURCE_LOCATION.sub("<adapter>", _ADDRESS.sub("0x?", s))
 
 
+_DECLARED = {}
+
+
+def _declared_exception(name):
+    """The class of a scenario's declared exception `name`: made once per process, since a
+    new class per run cost a fifth of a small scenario's run (and left cycles to collect)."""
+    name = str(name)
+    cls = _DECLARED.get(name)
+    if cls is None:
+        cls = _DECLARED[name] = type(name, (Exception,), {"__module__": "aioconform.scenario"})
+    return cls
+
+
 class ScenarioError(BaseException):
     """The scenario cannot be interpreted (a scenario error, not a runtime verdict).
 
@@ -366,7 +379,7 @@ class Run(object):
         self.loop = None
         self.declared = {}
         for n in sc.get("exceptions") or ():
-            self.declared[n] = type(str(n), (Exception,), {"__module__": "aioconform.scenario"})
+            self.declared[n] = _declared_exception(n)
         self.declared_types = set(self.declared.values())
         self.real = adapter.real
         self.unit = adapter.unit_ms / 1000.0
