@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -219,6 +220,9 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
     std::optional<model::simulation> simulated;
     bool skipped = false;  // no clause matching --clauses
   };
+  // How many cases are sent ahead of the one being judged. One left the adapter idle
+  // whenever a judgement or a generation ran long; more only holds more requests in the pipe.
+  constexpr std::size_t look_ahead = 2;
   auto prepare = [&](conformance::case_runner& runner, std::uint64_t index) {
     rc::Shrinkable<conformance::live_case> shrinkable =
         bounds ? conformance::make_exhaustive_case(*bounds, index)
@@ -249,7 +253,10 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   };
   parallel_for(jobs, jobs, [&](std::size_t job) {
     conformance::case_runner& runner = *runners[job];
-    std::optional<prepared_case> next;
+    // Cases generated and sent ahead of the one being judged, oldest first: the adapter
+    // always has the next request waiting, even when one judgement takes longer than a run.
+    std::deque<prepared_case> ahead;
+    std::size_t next_k = job;  // the next position of indices to prepare
     for (std::size_t k = job; k < indices.size(); k += jobs) {
       if (interrupted()) break;
       if (options.time_budget > 0 &&
@@ -258,10 +265,16 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
         break;
       }
       const std::uint64_t index = indices[k];
-      prepared_case current = next ? std::move(*next) : prepare(runner, index);
-      next.reset();
-      // The next case is generated (and sent) while the runtime runs this one.
-      if (k + jobs < indices.size()) next = prepare(runner, indices[k + jobs]);
+      if (ahead.empty()) {
+        ahead.push_back(prepare(runner, index));
+        next_k = k + jobs;
+      }
+      prepared_case current = std::move(ahead.front());
+      ahead.pop_front();
+      // The next cases are generated (and sent) while the runtime runs this one.
+      for (; ahead.size() < look_ahead && next_k < indices.size(); next_k += jobs) {
+        ahead.push_back(prepare(runner, indices[next_k]));
+      }
       rc::Shrinkable<conformance::live_case>& shrinkable = current.shrinkable;
       const conformance::live_case& c = current.c;
       const std::set<std::string>& involved = current.involved;
