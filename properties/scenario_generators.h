@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "format/scenario.h"
+#include "properties/draft.h"
 #include "spec/model/profile.h"
 
 namespace aioconform::properties {
@@ -52,14 +53,14 @@ void showValue(const generated_scenario& value, std::ostream& os);
 [[nodiscard]] rc::Gen<model::profile> gen_profile();
 
 /// A draft (stage 1 above).
-[[nodiscard]] rc::Gen<nlohmann::json> gen_scenario_draft();
+[[nodiscard]] rc::Gen<draft> gen_scenario_draft();
 
-/// Stage 2: the scenario document of `draft` for `profile`. Unless the draft asks to ignore
+/// Stage 2: the scenario document of draft `d` for `profile`. Unless the draft asks to ignore
 /// the profile (`"respect_features": false`, about one draft in eight), elements that need a
 /// feature the profile lacks are dropped (timeout steps, task_group expressions) or
 /// downgraded (a cancel loses its `msg`, `async_for` becomes `for`), so most scenarios run;
 /// the rest must be answered `unsupported`.
-[[nodiscard]] nlohmann::json realize(const nlohmann::json& draft, const model::profile& profile);
+[[nodiscard]] nlohmann::json realize(const draft& d, const model::profile& profile);
 
 /// A profile and a scenario realized for it, parsed (parse_scenario must accept every
 /// realized document; a rejection is a generator bug and throws).
