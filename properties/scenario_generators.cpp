@@ -72,6 +72,16 @@ Gen<draft> gen_list(Gen<draft> element, int max) {
                   });
 }
 
+/// `build(k)` for each k in [0, count). gen::lazy and gen::mapcat build their generator
+/// again for every value they make, and building one allocates its whole tree of
+/// combinators; a generator is immutable, so the ones built here are shared instead.
+template <typename Build>
+std::vector<Gen<draft>> build_each(int count, Build build) {
+  std::vector<Gen<draft>> gens;
+  for (int k = 0; k < count; ++k) gens.push_back(build(k));
+  return gens;
+}
+
 /// A reference to be resolved by `realize` (modulo what is available there).
 Gen<draft> gen_ref() {
   return gen::map(gen::inRange(0, 8), [](int r) { return draft(r); });
@@ -148,6 +158,27 @@ Gen<draft> gen_on_cancel() {
 }
 
 Gen<draft> gen_expr(int depth);
+Gen<draft> gen_future_expr(int depth);
+Gen<draft> gen_steps(int depth, int max, bool main);
+
+/// gen_expr(depth), built once (build_each); lazy in the generators that nest it.
+Gen<draft> shared_expr(int depth) {
+  static const std::vector<Gen<draft>> gens = build_each(max_nesting, gen_expr);
+  return gens.at(static_cast<std::size_t>(depth));
+}
+
+/// gen_future_expr(depth), built once.
+Gen<draft> shared_future_expr(int depth) {
+  static const std::vector<Gen<draft>> gens = build_each(max_nesting, gen_future_expr);
+  return gens.at(static_cast<std::size_t>(depth));
+}
+
+/// gen_steps(depth, max_block_steps, main): a block's steps, built once.
+Gen<draft> shared_block_steps(int depth, bool main) {
+  static const std::vector<Gen<draft>> gens = build_each(
+      2 * max_nesting, [](int k) { return gen_steps(k / 2, max_block_steps, k % 2 == 1); });
+  return gens.at(static_cast<std::size_t>(2 * depth + (main ? 1 : 0)));
+}
 
 /// A child: a script (often), a bound task (duplicates come from equal references), or a
 /// nested expression while depth allows.
@@ -168,7 +199,7 @@ Gen<draft> gen_child(int depth) {
            [](draft e, bool as) {
              return object({{"expr", e}, {"as", as}});
            },
-           gen::lazy([depth] { return gen_expr(depth - 1); }), gen::arbitrary<bool>())},
+           gen::lazy([depth] { return shared_expr(depth - 1); }), gen::arbitrary<bool>())},
   });
 }
 
@@ -179,8 +210,6 @@ Gen<draft> gen_children(int depth) {
       {{1, gen::just(draft::array())},
        {9, gen::nonEmpty(memoized(gen_list(gen_child(depth), max_children)))}});
 }
-
-Gen<draft> gen_steps(int depth, int max, bool main);
 
 /// An expression of any kind, children at `depth` (0: no nested expressions).
 Gen<draft> gen_expr(int depth) {
@@ -216,12 +245,12 @@ Gen<draft> gen_expr(int depth) {
                    [](draft c) {
                      return object({{"kind", "shield"}, {"children", draft::array({c})}});
                    })},
-      {3, gen::apply(
-              [](draft cs, draft steps) {
-                return object({{"kind", "task_group"}, {"children", cs}, {"steps", steps}});
-              },
-              gen_children(depth),
-              gen::lazy([depth] { return gen_steps(depth, max_block_steps, false); }))},
+      {3,
+       gen::apply(
+           [](draft cs, draft steps) {
+             return object({{"kind", "task_group"}, {"children", cs}, {"steps", steps}});
+           },
+           gen_children(depth), gen::lazy([depth] { return shared_block_steps(depth, false); }))},
       {2, gen::apply(
               [](draft cs, draft to) {
                 return object({{"kind", "wait_any"}, {"children", cs}, {"timeout", to}});
@@ -272,14 +301,15 @@ Gen<draft> gen_step(int depth, bool main) {
                                [](int s) {
                                  return object({{"op", "create_task"}, {"script", s}});
                                })},
-      {handle_weight * nest, gen::map(gen::lazy([below] { return gen_expr(below); }),
+      {handle_weight * nest, gen::map(gen::lazy([below] { return shared_expr(below); }),
                                       [](draft e) {
                                         return object({{"op", "create_task"}, {"expr", e}});
                                       })},
-      {(handle_weight / 2) * nest, gen::map(gen::lazy([below] { return gen_future_expr(below); }),
-                                            [](draft e) {
-                                              return object({{"op", "future"}, {"expr", e}});
-                                            })},
+      {(handle_weight / 2) * nest,
+       gen::map(gen::lazy([below] { return shared_future_expr(below); }),
+                [](draft e) {
+                  return object({{"op", "future"}, {"expr", e}});
+                })},
       {handle_weight, gen::apply(
                           [](draft r, draft msg) {
                             return object({{"op", "cancel"}, {"target", r}, {"msg", msg}});
@@ -294,13 +324,13 @@ Gen<draft> gen_step(int depth, bool main) {
                      [](draft e, draft c) {
                        return object({{"op", "await"}, {"expr", e}, {"catch", c}});
                      },
-                     gen::lazy([below] { return gen_expr(below); }), gen_catch())},
+                     gen::lazy([below] { return shared_expr(below); }), gen_catch())},
       {2 * nest, gen::apply(
                      [](draft d, draft steps, draft c) {
                        return object({{"op", "timeout"}, {"d", d}, {"steps", steps}, {"catch", c}});
                      },
                      gen_optional_duration(),
-                     gen::lazy([below, main] { return gen_steps(below, max_block_steps, main); }),
+                     gen::lazy([below, main] { return shared_block_steps(below, main); }),
                      gen_catch())},
       // Events weigh 2: with a third of the drafts uniform, 1 left loop.event.wake-order
       // (several waiters, then a set) unreached.
@@ -703,23 +733,31 @@ Gen<draft> gen_focused_main(int n) {
   });
 }
 
+/// A focused draft over n children.
+Gen<draft> gen_focused_draft(int n) {
+  return gen::apply(
+      [](std::vector<draft> scripts, draft steps) {
+        return object({{"scripts", draft::array(std::move(scripts))},
+                       {"main", object({{"steps", std::move(steps)}, {"on_cancel", nullptr}})},
+                       {"respect_features", true}});
+      },
+      gen::apply(
+          [](std::vector<draft> scripts, draft late) {
+            scripts.push_back(std::move(late));
+            return scripts;
+          },
+          gen::container<std::vector<draft>>(static_cast<std::size_t>(n), gen_timed_script()),
+          gen_late_failure()),
+      gen_focused_main(n));
+}
+
 Gen<draft> gen_focused_draft() {
   // Mostly two or three children: most differences need one child to end before another.
   return gen::mapcat(gen::weightedElement<int>({{1, 1}, {3, 2}, {2, 3}}), [](int n) {
-    return gen::apply(
-        [](std::vector<draft> scripts, draft steps) {
-          return object({{"scripts", draft::array(std::move(scripts))},
-                         {"main", object({{"steps", std::move(steps)}, {"on_cancel", nullptr}})},
-                         {"respect_features", true}});
-        },
-        gen::apply(
-            [](std::vector<draft> scripts, draft late) {
-              scripts.push_back(std::move(late));
-              return scripts;
-            },
-            gen::container<std::vector<draft>>(static_cast<std::size_t>(n), gen_timed_script()),
-            gen_late_failure()),
-        gen_focused_main(n));
+    // Built once per n (build_each): mapcat builds its generator again for every value.
+    static const std::vector<Gen<draft>> gens =
+        build_each(3, [](int k) { return gen_focused_draft(k + 1); });
+    return gens.at(static_cast<std::size_t>(n - 1));
   });
 }
 
