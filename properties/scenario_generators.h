@@ -4,10 +4,10 @@
 // profiles, for the model's properties.
 //
 // A scenario is generated in two stages so that every shrink is still a valid scenario:
-//  1. a *draft*: the scenario's shape as JSON, where every handle or script reference is
-//     an abstract integer and every `as` a boolean. Drafts are built from rc::gen
-//     combinators only, so RapidCheck shrinks them structurally (fewer steps, fewer
-//     children, smaller durations, earlier alternatives).
+//  1. a *draft*: the scenario's shape as a JSON-like tree (properties/draft.h, cheap to
+//     copy), where every handle or script reference is an abstract integer and every `as`
+//     a boolean. Drafts are built from rc::gen combinators only, so RapidCheck shrinks them
+//     structurally (fewer steps, fewer children, smaller durations, earlier alternatives).
 //  2. `realize`: turns a draft into an `aioconform.scenario/1` document, resolving each
 //     reference against what is bound at that point. A step whose reference cannot be
 //     resolved is dropped, so a shrink that removes a binding step never makes a later step
