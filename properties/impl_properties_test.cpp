@@ -33,9 +33,9 @@ const model::profile& impl_profile() {
 
 /// A scenario realized for 3.13 (every feature impl has), shrinkable as a draft.
 rc::Gen<generated_scenario> gen_impl_scenario() {
-  return rc::gen::map(gen_scenario_draft(), [](const json& draft) {
+  return rc::gen::map(gen_scenario_draft(), [](const draft& d) {
     generated_scenario g;
-    g.document = realize(draft, impl_profile());
+    g.document = realize(d, impl_profile());
     g.document["name"] = "properties/impl-case";
     g.scenario = format::parse_scenario(g.document, "properties/impl-case");
     g.profile = impl_profile();

@@ -4,10 +4,10 @@
 // profiles, for the model's properties.
 //
 // A scenario is generated in two stages so that every shrink is still a valid scenario:
-//  1. a *draft*: the scenario's shape as JSON, where every handle or script reference is
-//     an abstract integer and every `as` a boolean. Drafts are built from rc::gen
-//     combinators only, so RapidCheck shrinks them structurally (fewer steps, fewer
-//     children, smaller durations, earlier alternatives).
+//  1. a *draft*: the scenario's shape as a JSON-like tree (properties/draft.h, cheap to
+//     copy), where every handle or script reference is an abstract integer and every `as`
+//     a boolean. Drafts are built from rc::gen combinators only, so RapidCheck shrinks them
+//     structurally (fewer steps, fewer children, smaller durations, earlier alternatives).
 //  2. `realize`: turns a draft into an `aioconform.scenario/1` document, resolving each
 //     reference against what is bound at that point. A step whose reference cannot be
 //     resolved is dropped, so a shrink that removes a binding step never makes a later step
@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "format/scenario.h"
+#include "properties/draft.h"
 #include "spec/model/profile.h"
 
 namespace aioconform::properties {
@@ -52,14 +53,14 @@ void showValue(const generated_scenario& value, std::ostream& os);
 [[nodiscard]] rc::Gen<model::profile> gen_profile();
 
 /// A draft (stage 1 above).
-[[nodiscard]] rc::Gen<nlohmann::json> gen_scenario_draft();
+[[nodiscard]] rc::Gen<draft> gen_scenario_draft();
 
-/// Stage 2: the scenario document of `draft` for `profile`. Unless the draft asks to ignore
+/// Stage 2: the scenario document of draft `d` for `profile`. Unless the draft asks to ignore
 /// the profile (`"respect_features": false`, about one draft in eight), elements that need a
 /// feature the profile lacks are dropped (timeout steps, task_group expressions) or
 /// downgraded (a cancel loses its `msg`, `async_for` becomes `for`), so most scenarios run;
 /// the rest must be answered `unsupported`.
-[[nodiscard]] nlohmann::json realize(const nlohmann::json& draft, const model::profile& profile);
+[[nodiscard]] nlohmann::json realize(const draft& d, const model::profile& profile);
 
 /// A profile and a scenario realized for it, parsed (parse_scenario must accept every
 /// realized document; a rejection is a generator bug and throws).
