@@ -5,6 +5,7 @@
 #include "format/canonical_json.h"
 #include "spec/model/combinators.h"
 #include "spec/model/interpreter.h"
+#include "spec/model/json_object.h"
 
 namespace aioconform::model {
 namespace {
@@ -19,17 +20,17 @@ json state_of(world& w, fid f) {
   if (s.status == future_status::cancelled) {
     py_exception raised;
     (void)w.exception(f, raised);
-    return {{"cancelled", {{"message", raised ? raised->message : ""}}}};
+    return json_object("cancelled", json_object("message", raised ? raised->message : ""));
   }
-  if (s.exception) return {{"exception", encode_exception(s.exception)}};
-  return {{"result", s.result}};
+  if (s.exception) return json_object("exception", encode_exception(s.exception));
+  return json_object("result", s.result);
 }
 
 json futures_table(interpreter& in) {
   json out = json::object();
   for (const auto& [name, f] : in.named) {
-    out[name] = {{"kind", in.w.at(f).kind == future_kind::task ? "task" : "future"},
-                 {"state", state_of(in.w, f)}};
+    out[name] = json_object("kind", in.w.at(f).kind == future_kind::task ? "task" : "future",
+                            "state", state_of(in.w, f));
   }
   return out;
 }
