@@ -307,8 +307,7 @@ run_result adapter_session::receive(long long id, const std::string& name) {
       break;
   }
 
-  const nlohmann::json answer =
-      nlohmann::json::parse(read.line, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json answer = nlohmann::json::parse(read.line, nullptr, /*allow_exceptions=*/false);
   if (answer.is_discarded()) {
     return failure(name,
                    fmt::format("the adapter wrote a line that is not JSON: {}", excerpt(read.line)),
@@ -326,10 +325,10 @@ run_result adapter_session::receive(long long id, const std::string& name) {
                                answer_id == answer.end() ? "(none)" : answer_id->dump(), id),
                    true);
   }
-  return check_answer(answer, name);
+  return check_answer(std::move(answer), name);
 }
 
-run_result adapter_session::check_answer(const nlohmann::json& answer, std::string_view scenario) {
+run_result adapter_session::check_answer(nlohmann::json answer, std::string_view scenario) {
   const auto status = answer.find("status");
   if (status != answer.end() && *status == "error") {
     const auto message = answer.find("message");
@@ -351,7 +350,8 @@ run_result adapter_session::check_answer(const nlohmann::json& answer, std::stri
     return failure(scenario, "the adapter answered ok without a trace object", true);
   }
 
-  nlohmann::json trace = *found;
+  // The answer is ours: its trace is moved out, not copied.
+  nlohmann::json trace = std::move(*found);
   if (const auto runtime = trace.find("runtime"); runtime != trace.end() && runtime->is_object()) {
     (*runtime)["name"] = runtime_.name;
   }

@@ -94,7 +94,7 @@ class adapter_session {
 
  private:
   run_result failure(std::string_view scenario, std::string_view what, bool with_stderr);
-  run_result check_answer(const nlohmann::json& answer, std::string_view scenario);
+  run_result check_answer(nlohmann::json answer, std::string_view scenario);
 
   /// One request sent ahead, with its answer once read (because another scenario was run
   /// first). id 0: its adapter died before answering; it is sent again when run.

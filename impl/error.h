@@ -27,7 +27,8 @@ class error : public std::exception {
 
 /// asyncio.CancelledError: delivered into a coroutine at its next resumption after
 /// `cancel(msg)` (task.cancel.delivery.next-resumption), message `msg` (task.cancel.message).
-class cancelled_error : public error {
+/// Final, so that is_cancelled_error can compare the held type instead of rethrowing.
+class cancelled_error final : public error {
  public:
   explicit cancelled_error(std::string message = "");
 };

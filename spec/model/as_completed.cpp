@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "spec/model/combinators.h"
+#include "spec/model/json_object.h"
 
 namespace aioconform::model {
 namespace {
@@ -191,7 +192,7 @@ proc as_completed(interpreter& in, std::string exec_name, std::string path,
         w.exercise("as_completed.timeout.class");
       }
     }
-    json fields = {{"at", path}, {"i", i}, {"outcome", outcome}};
+    json fields = json_object("at", path, "i", i, "outcome", outcome);
     if (future_name) fields["future"] = *future_name;
     if (err && is_cancelled_error(err)) {
       w.record(exec_name, "yield", std::move(fields), "as_completed.child-cancelled");

@@ -8,6 +8,7 @@
 #include "format/canonical_json.h"
 #include "format/python_repr.h"
 #include "spec/model/combinators.h"
+#include "spec/model/json_object.h"
 
 namespace aioconform::model {
 namespace {
@@ -169,26 +170,26 @@ proc interpreter::script_body(std::string name, const format::script* s, bool is
   }
   if (!err) {
     json v = sig.is_array() ? sig[0] : json(nullptr);
-    w.record(name, "exit", {{"outcome", {{"result", v}}}});
+    w.record(name, "exit", json_object("outcome", json_object("result", v)));
     co_return v;
   }
   if (!is_cancelled_error(err)) {
-    w.record(name, "exit", {{"outcome", exception_outcome(err)}}, "task.await.outcome");
+    w.record(name, "exit", json_object("outcome", exception_outcome(err)), "task.await.outcome");
     throw py_raise{err};
   }
   if (err == ctx->raised) {  // a `raise CancelledError` step: not a delivered cancellation
-    w.record(name, "exit", {{"outcome", exception_outcome(err)}}, "task.raise-cancelled");
+    w.record(name, "exit", json_object("outcome", exception_outcome(err)), "task.raise-cancelled");
     throw py_raise{err};
   }
   const format::on_cancel& oc = s->on_cancel;
   w.record(name, "on_cancel",
-           {{"at", ctx->cexc == err ? ctx->cpath : std::string()},
-            {"policy", std::string(format::kind_name(oc.kind))},
-            {"message", err->message}},
+           json_object("at", ctx->cexc == err ? ctx->cpath : std::string(), "policy",
+                       std::string(format::kind_name(oc.kind)), "message", err->message),
            w.cancellation_clause(*w.current_task()));
   switch (oc.kind) {
     case format::on_cancel_kind::swallow:
-      w.record(name, "exit", {{"outcome", {{"result", oc.result}}}}, "task.cancel.swallow");
+      w.record(name, "exit", json_object("outcome", json_object("result", oc.result)),
+               "task.cancel.swallow");
       co_return oc.result;
     case format::on_cancel_kind::cleanup: {
       py_exception e2;
@@ -198,22 +199,23 @@ proc interpreter::script_body(std::string name, const format::script* s, bool is
         e2 = r.exception;
       }
       if (e2) {
-        w.record(name, "exit", {{"outcome", exception_outcome(e2)}},
+        w.record(name, "exit", json_object("outcome", exception_outcome(e2)),
                  "task.cancel.cleanup.interrupted");
         throw py_raise{e2};
       }
-      w.record(name, "exit", {{"outcome", exception_outcome(err)}}, "task.cancel.cleanup");
+      w.record(name, "exit", json_object("outcome", exception_outcome(err)), "task.cancel.cleanup");
       throw py_raise{err};
     }
     case format::on_cancel_kind::raise: {
       py_exception other = make_raise(oc.type, oc.message);
-      w.record(name, "exit", {{"outcome", exception_outcome(other)}}, "task.cancel.raise-other");
+      w.record(name, "exit", json_object("outcome", exception_outcome(other)),
+               "task.cancel.raise-other");
       throw py_raise{other};
     }
     case format::on_cancel_kind::propagate:
       break;
   }
-  w.record(name, "exit", {{"outcome", exception_outcome(err)}},
+  w.record(name, "exit", json_object("outcome", exception_outcome(err)),
            w.cancellation_clause(*w.current_task()));
   throw py_raise{err};
 }
@@ -224,7 +226,7 @@ proc interpreter::run_steps(context_ref ctx, const std::vector<format::step>* st
     std::string path = prefix + std::to_string(i);
     check_budget(*ctx, path);
     const format::step& st = (*steps)[i];
-    w.record(ctx->name, "step", {{"at", path}, {"op", std::string(format::op_name(st))}});
+    w.record(ctx->name, "step", json_object("at", path, "op", std::string(format::op_name(st))));
     step_signal sig;
     try {
       sig = co_await run_step(ctx, &st, path);
@@ -274,7 +276,7 @@ proc interpreter::run_step(context_ref ctx, const format::step* st, std::string 
   if (auto* s = std::get_if<format::cancel_step>(st)) {
     fid f = lookup(s->target, *ctx, path);
     bool r = w.cancel(f, s->msg, "task.cancel.return-value");
-    json fields = {{"at", path}, {"target", s->target}, {"returned", r}};
+    json fields = json_object("at", path, "target", s->target, "returned", r);
     if (s->msg) fields["msg"] = *s->msg;
     w.record(me, "cancel", std::move(fields), "task.cancel.return-value");
     co_return nullptr;
@@ -282,7 +284,7 @@ proc interpreter::run_step(context_ref ctx, const format::step* st, std::string 
   if (auto* s = std::get_if<format::state_step>(st)) {
     fid f = lookup(s->target, *ctx, path);
     const char* state = !w.done(f) ? "pending" : w.cancelled(f) ? "cancelled" : "done";
-    w.record(me, "state", {{"at", path}, {"target", s->target}, {"state", state}},
+    w.record(me, "state", json_object("at", path, "target", s->target, "state", state),
              "task.cancelled.state");
     co_return nullptr;
   }
@@ -326,13 +328,13 @@ proc interpreter::run_step(context_ref ctx, const format::step* st, std::string 
       err = r.exception;
     }
     if (err) {
-      w.record(me, "await_end", {{"at", path}, {"outcome", exception_outcome(err)}},
+      w.record(me, "await_end", json_object("at", path, "outcome", exception_outcome(err)),
                std::exchange(decided_by, std::string()));
       if (s->catch_exceptions) co_return nullptr;
       throw py_raise{err};
     }
     if (sig.is_array()) co_return sig;
-    w.record(me, "await_end", {{"at", path}, {"outcome", {{"result", v}}}}, clause);
+    w.record(me, "await_end", json_object("at", path, "outcome", json_object("result", v)), clause);
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::timeout_step>(st)) {
@@ -344,13 +346,13 @@ proc interpreter::run_step(context_ref ctx, const format::step* st, std::string 
       err = r.exception;
     }
     if (err) {
-      w.record(me, "block_end", {{"at", path}, {"outcome", exception_outcome(err)}},
+      w.record(me, "block_end", json_object("at", path, "outcome", exception_outcome(err)),
                ctx->block_clause);
       if (s->catch_exceptions) co_return nullptr;
       throw py_raise{err};
     }
     if (sig.is_array()) co_return sig;
-    w.record(me, "block_end", {{"at", path}, {"outcome", {{"result", nullptr}}}},
+    w.record(me, "block_end", json_object("at", path, "outcome", json_object("result", nullptr)),
              ctx->block_clause);
     co_return nullptr;
   }

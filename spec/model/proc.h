@@ -13,6 +13,8 @@
 #include <optional>
 #include <utility>
 
+#include "spec/model/frame_cache.h"
+
 namespace aioconform::model {
 
 class proc {
@@ -21,6 +23,12 @@ class proc {
     std::coroutine_handle<> continuation;  ///< the awaiting frame; null for a task's root
     std::optional<nlohmann::json> value;
     std::exception_ptr error;
+
+    // Frames are recycled: a run makes thousands of them (see frame_cache).
+    static void* operator new(std::size_t size) { return frame_cache::allocate(size); }
+    static void operator delete(void* p, std::size_t size) noexcept {
+      frame_cache::deallocate(p, size);
+    }
 
     proc get_return_object() {
       return proc(std::coroutine_handle<promise_type>::from_promise(*this));

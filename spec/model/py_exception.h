@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "spec/model/json_object.h"
+
 namespace aioconform::model {
 
 inline constexpr const char* cancelled_error_type = "asyncio.exceptions.CancelledError";
@@ -40,7 +42,7 @@ using py_exception = std::shared_ptr<const exception_data>;
 
 /// The trace encoding of an exception: {"type","message","exceptions"?}.
 [[nodiscard]] inline nlohmann::json encode_exception(const py_exception& e) {
-  nlohmann::json out = {{"type", e->type}, {"message", e->message}};
+  nlohmann::json out = json_object("type", e->type, "message", e->message);
   if (!e->members.empty() || e->type == "ExceptionGroup" || e->type == "BaseExceptionGroup") {
     nlohmann::json members = nlohmann::json::array();
     for (const py_exception& m : e->members) members.push_back(encode_exception(m));
@@ -51,8 +53,8 @@ using py_exception = std::shared_ptr<const exception_data>;
 
 /// The trace outcome of a raised exception: cancelled for a CancelledError, else exception.
 [[nodiscard]] inline nlohmann::json exception_outcome(const py_exception& e) {
-  if (is_cancelled_error(e)) return {{"cancelled", {{"message", e->message}}}};
-  return {{"exception", encode_exception(e)}};
+  if (is_cancelled_error(e)) return json_object("cancelled", json_object("message", e->message));
+  return json_object("exception", encode_exception(e));
 }
 
 /// A Python exception propagating through model code (C++ unwinding stands for Python's).

@@ -5,6 +5,7 @@
 #include "format/canonical_json.h"
 #include "spec/model/combinators.h"
 #include "spec/model/interpreter.h"
+#include "spec/model/json_object.h"
 
 namespace aioconform::model {
 namespace {
@@ -17,22 +18,19 @@ json state_of(world& w, fid f) {
   const future_state& s = w.at(f);
   if (s.status == future_status::pending) return "pending";
   if (s.status == future_status::cancelled) {
-    try {
-      (void)w.exception(f);
-    } catch (py_raise& r) {
-      return {{"cancelled", {{"message", r.exception->message}}}};
-    }
-    return {{"cancelled", {{"message", ""}}}};
+    py_exception raised;
+    (void)w.exception(f, raised);
+    return json_object("cancelled", json_object("message", raised ? raised->message : ""));
   }
-  if (s.exception) return {{"exception", encode_exception(s.exception)}};
-  return {{"result", s.result}};
+  if (s.exception) return json_object("exception", encode_exception(s.exception));
+  return json_object("result", s.result);
 }
 
 json futures_table(interpreter& in) {
   json out = json::object();
   for (const auto& [name, f] : in.named) {
-    out[name] = {{"kind", in.w.at(f).kind == future_kind::task ? "task" : "future"},
-                 {"state", state_of(in.w, f)}};
+    out[name] = json_object("kind", in.w.at(f).kind == future_kind::task ? "task" : "future",
+                            "state", state_of(in.w, f));
   }
   return out;
 }
@@ -77,10 +75,7 @@ run_result run_scenario(const format::scenario& sc, const profile& p, event_sink
   }
   // run_until_complete ends with `return future.result()`: main's outcome is retrieved,
   // and from 3.11 a stored CancelledError is handed out there, not to the futures table.
-  try {
-    (void)w.result(main_task);
-  } catch (py_raise&) {
-  }
+  (void)w.retrieve(main_task);
   // asyncio.run's _cancel_all_tasks (run.shutdown.cancel-leftover)
   // A leftover task that swallows the shutdown cancellation runs on, and run waits for it
   // (run.shutdown.swallow).

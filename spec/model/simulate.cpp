@@ -6,6 +6,7 @@
 #include "format/canonical_json.h"
 #include "format/scenario_codec.h"
 #include "spec/model/check.h"
+#include "spec/model/json_object.h"
 #include "spec/model/run.h"
 #include "spec/model/schedule.h"
 
@@ -42,10 +43,10 @@ class seeded_chooser : public chooser {
 };
 
 json assemble(const format::scenario& sc, const profile& p, json events, run_result r) {
-  return {{"format", "aioconform.trace/1"},  {"scenario", sc.name},
-          {"runtime", model_runtime(p)},     {"end", r.end},
-          {"missing", json::array()},        {"events", std::move(events)},
-          {"futures", std::move(r.futures)}, {"reports", std::move(r.reports)}};
+  return json_object("format", "aioconform.trace/1", "scenario", sc.name, "runtime",
+                     model_runtime(p), "end", std::move(r.end), "missing", json::array(), "events",
+                     std::move(events), "futures", std::move(r.futures), "reports",
+                     std::move(r.reports));
 }
 
 /// The trace of a scenario using features the profile lacks (run.features).
@@ -70,14 +71,10 @@ std::set<std::string> exercised_clauses(const simulation& s) {
 }
 
 json model_runtime(const profile& p) {
-  return {{"name", "model-" + p.name()},
-          {"implementation", "model"},
-          {"version", "3." + std::to_string(p.minor)},
-          {"loop", "virtual"},
-          {"tasks", "model"},
-          {"task_factory", p.eager ? "eager" : "default"},
-          {"clock", "virtual"},
-          {"unit_ms", 0}};
+  return json_object("name", "model-" + p.name(), "implementation", "model", "version",
+                     "3." + std::to_string(p.minor), "loop", "virtual", "tasks", "model",
+                     "task_factory", p.eager ? "eager" : "default", "clock", "virtual", "unit_ms",
+                     0);
 }
 
 simulation simulate(const format::scenario& sc, const profile& p, std::uint64_t seed) {

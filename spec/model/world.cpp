@@ -105,23 +105,41 @@ py_exception world::make_cancelled_error(fid f) {
 }
 
 json world::result(fid f) {
+  json value;
+  if (py_exception e = retrieve(f, &value)) throw py_raise{std::move(e)};
+  return value;
+}
+
+py_exception world::retrieve(fid f, json* value) {
   future_state& s = at(f);
-  if (s.status == future_status::cancelled) throw py_raise{make_cancelled_error(f)};
+  if (s.status == future_status::cancelled) return make_cancelled_error(f);
   if (s.status == future_status::pending) {
-    throw py_raise{make_exception("asyncio.exceptions.InvalidStateError", "Result is not ready.")};
+    return make_exception("asyncio.exceptions.InvalidStateError", "Result is not ready.");
   }
   // Awaiting a task retrieves its exception (task.exception.retrieved-by-await).
   if (s.exception) exercise("task.exception.retrieval");
   s.log_traceback = false;  // task.exception.retrieval
-  if (s.exception) throw py_raise{s.exception};
-  return s.result;
+  if (s.exception) return s.exception;
+  if (value != nullptr) *value = s.result;
+  return nullptr;
 }
 
 py_exception world::exception(fid f) {
+  py_exception raised;
+  py_exception e = exception(f, raised);
+  if (raised) throw py_raise{std::move(raised)};
+  return e;
+}
+
+py_exception world::exception(fid f, py_exception& raised) {
   future_state& s = at(f);
-  if (s.status == future_status::cancelled) throw py_raise{make_cancelled_error(f)};
+  if (s.status == future_status::cancelled) {
+    raised = make_cancelled_error(f);
+    return nullptr;
+  }
   if (s.status == future_status::pending) {
-    throw py_raise{make_exception("asyncio.exceptions.InvalidStateError", "Exception is not set.")};
+    raised = make_exception("asyncio.exceptions.InvalidStateError", "Exception is not set.");
+    return nullptr;
   }
   if (s.exception) exercise("task.exception.retrieval");
   s.log_traceback = false;  // task.exception.retrieval
@@ -507,13 +525,7 @@ void world::task_wakeup(fid t, fid awaited) {
       exercise("task.cancel.swallow.by-awaited");
     if (!asked && cancelled(awaited)) exercise("task.cancel.awaiter-sees-cancelled");
   }
-  py_exception exc;
-  try {
-    (void)result(awaited);
-  } catch (py_raise& r) {
-    exc = r.exception;
-  }
-  task_step(t, std::move(exc));
+  task_step(t, retrieve(awaited));
 }
 
 // ---- awaiting -----------------------------------------------------------------------------

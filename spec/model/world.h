@@ -146,8 +146,13 @@ class world {
   bool future_cancel(fid f, std::optional<std::string> msg, std::string_view clause);
   /// f.result(): the value, or raises py_raise (marks the exception retrieved).
   json result(fid f);
+  /// f.result() for a caller that only passes the outcome on: returns what it would raise
+  /// (null when it would return, the value then going to `value` if given).
+  py_exception retrieve(fid f, json* value = nullptr);
   /// f.exception(): the exception or null; raises py_raise when cancelled.
   py_exception exception(fid f);
+  /// f.exception() without raising: what it would raise goes to `raised`.
+  py_exception exception(fid f, py_exception& raised);
   py_exception make_cancelled_error(fid f);
   /// A new asyncio.TimeoutError: its own class until 3.10, the builtin from 3.11.
   [[nodiscard]] py_exception make_timeout_error() const {
