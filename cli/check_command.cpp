@@ -132,6 +132,8 @@ std::vector<std::string> summary_columns() {
 
 struct tally {
   std::size_t run = 0, conforms = 0, skipped = 0, deviations = 0, findings = 0, failures = 0;
+  /// Conforming cases the model accepted only because its schedule limit was reached.
+  std::vector<std::uint64_t> inconclusive;
 };
 
 /// One runtime's line of the results table.
@@ -332,6 +334,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
       switch (judged.outcome) {
         case conformance::case_outcome::conforms:
           ++counts.conforms;
+          if (judged.verdict.inconclusive) counts.inconclusive.push_back(index);
           break;
         case conformance::case_outcome::known_deviation:
           ++counts.deviations;
@@ -372,6 +375,8 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
 
   report_data.cases = counts.run;
   report_data.conforms = counts.conforms;
+  std::sort(counts.inconclusive.begin(), counts.inconclusive.end());
+  report_data.inconclusive = counts.inconclusive.size();
   report_data.deviations = counts.deviations;
   report_data.findings = counts.findings;
   report_data.failures = counts.failures;
@@ -412,6 +417,19 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
   fmt::print("Checked {} case{} in {:.2f} s ({:.0f} cases/s).\n", counts.run,
              counts.run == 1 ? "" : "s", seconds,
              seconds > 0 ? static_cast<double>(counts.run) / seconds : 0.0);
+  if (!counts.inconclusive.empty()) {
+    // Counted as conforming, as the model's verdict says, but not proved: say which.
+    std::string some;
+    for (std::size_t i = 0; i < counts.inconclusive.size() && i < 10; ++i) {
+      some += (i > 0 ? ", " : "") + std::to_string(counts.inconclusive[i]);
+    }
+    fmt::print(
+        "{} of the conforming cases {} inconclusive: the model reached its schedule limit "
+        "before finding the trace's schedule (case{} {}{}; --case K runs one again)\n",
+        counts.inconclusive.size(), counts.inconclusive.size() == 1 ? "is" : "are",
+        counts.inconclusive.size() == 1 ? "" : "s", some,
+        counts.inconclusive.size() > 10 ? ", ..." : "");
+  }
   if (counts.skipped > 0) {
     fmt::print("{} case{} skipped: no transition of a clause matching '{}'\n", counts.skipped,
                counts.skipped == 1 ? "" : "s", *options.clauses);

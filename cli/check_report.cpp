@@ -84,6 +84,7 @@ void check_report::write_json(const std::filesystem::path& path) const {
                         {"seed", seed},
                         {"cases", cases},
                         {"conform", conforms},
+                        {"inconclusive", inconclusive},
                         {"known_deviations", deviations},
                         {"findings", items_json(finding_items)},
                         {"runtime_failures", items_json(failure_items)},

@@ -31,6 +31,7 @@ struct check_report {
   std::string profile;
   std::uint64_t seed = 0;
   std::size_t cases = 0, conforms = 0, deviations = 0, findings = 0, failures = 0;
+  std::size_t inconclusive = 0;  ///< of `conforms`: accepted at the model's schedule limit
   std::map<std::string, clause_counts> clauses;
   std::vector<item> finding_items;
   std::vector<item> failure_items;
