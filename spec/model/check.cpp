@@ -205,7 +205,9 @@ verdict check(const format::scenario& sc, const json& trace, const profile& judg
   // Two loop behaviours of uvloop make a runtime differ anywhere after them, in clauses that
   // are not at fault: when the trace is what the model gives with one of them, name its
   // clause. The verdict stays a rejection.
-  if (!p.late_stop && !p.zero_delay_soon && v.clause != "run.stop" &&
+  // Not after an inconclusive search: the clause it names is only the best guess so far, and
+  // each variant would search up to the limit again.
+  if (!v.inconclusive && !p.late_stop && !p.zero_delay_soon && v.clause != "run.stop" &&
       v.clause != "loop.timer.after-ready") {
     struct variant {
       bool late_stop, zero_delay_soon;
