@@ -33,7 +33,7 @@ struct cache {
   ~cache() {
     cache_alive = false;
     for (bucket& b : buckets) {
-      for (std::size_t i = 0; i < b.count; ++i) ::operator delete(b.free[i], b.size);
+      for (std::size_t i = 0; i < b.count; ++i) ::operator delete(b.free[i]);
     }
   }
 
@@ -61,7 +61,7 @@ void* allocate(std::size_t size) {
   return ::operator new(size);
 }
 
-void deallocate(void* p, std::size_t size) noexcept {
+void deallocate(void* p, [[maybe_unused]] std::size_t size) noexcept {
 #ifndef AIOCONFORM_MODEL_ASAN
   if (cache_alive) {
     bucket* b = local_cache.find(size);
@@ -71,7 +71,8 @@ void deallocate(void* p, std::size_t size) noexcept {
     }
   }
 #endif
-  ::operator delete(p, size);
+  // Unsized: clang enables sized deallocation only with -fsized-deallocation.
+  ::operator delete(p);
 }
 
 }  // namespace aioconform::model::frame_cache
