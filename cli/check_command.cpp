@@ -267,16 +267,13 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
         break;
       }
       const std::uint64_t index = indices[k];
-      if (ahead.empty()) {
-        ahead.push_back(prepare(runner, index));
-        next_k = k + jobs;
+      // This case (prepared ahead, except the first) and the next ones, generated and sent
+      // while the runtime runs this one.
+      for (; ahead.size() <= look_ahead && next_k < indices.size(); next_k += jobs) {
+        ahead.push_back(prepare(runner, indices[next_k]));
       }
       prepared_case current = std::move(ahead.front());
       ahead.pop_front();
-      // The next cases are generated (and sent) while the runtime runs this one.
-      for (; ahead.size() < look_ahead && next_k < indices.size(); next_k += jobs) {
-        ahead.push_back(prepare(runner, indices[next_k]));
-      }
       rc::Shrinkable<conformance::live_case>& shrinkable = current.shrinkable;
       const conformance::live_case& c = current.c;
       const std::set<std::string>& involved = current.involved;
