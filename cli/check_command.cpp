@@ -126,8 +126,10 @@ void mark_report_partial(const std::filesystem::path& path, std::size_t not_run)
 }
 
 std::vector<std::string> summary_columns() {
-  return {"runtime",  "profile",          "cases",  "conform", "known deviations",
-          "findings", "runtime failures", "seconds"};
+  // "inconclusive" counts conforming cases the model accepted only because its schedule
+  // search reached the limit: blind spots, not findings.
+  return {"runtime",  "profile",          "cases",        "conform", "known deviations",
+          "findings", "runtime failures", "inconclusive", "seconds"};
 }
 
 struct tally {
@@ -407,6 +409,7 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
                  std::to_string(counts.deviations),
                  std::to_string(counts.findings),
                  std::to_string(counts.failures),
+                 std::to_string(counts.inconclusive.size()),
                  fmt::format("{:.1f}", seconds)};
   text_table table(summary_columns());
   table.add_row(summary.row);
@@ -476,7 +479,7 @@ exit_code run_check_all(const check_options& options, const cli_context& context
       code = worse(code, one.code);
     } catch (const std::exception& e) {
       fmt::print("RUNTIME FAILURE {}: {}\n", runtime.name, e.what());
-      table.add_row({runtime.name, "-", "0", "0", "0", "0", "start failed", "-"});
+      table.add_row({runtime.name, "-", "0", "0", "0", "0", "start failed", "-", "-"});
       code = worse(code, exit_code::failure);
     }
     if (interrupted()) break;

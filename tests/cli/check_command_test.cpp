@@ -139,6 +139,10 @@ TEST_F(check_command, an_inconclusive_case_is_named_as_such) {
                            "--report-json", report.string()});
   EXPECT_EQ(result.code, 0) << result.out;
   EXPECT_TRUE(contains(result.out, "1 of the conforming cases is inconclusive")) << result.out;
+  // The table's row: 1 case, conforming, and inconclusive (the column before "seconds").
+  EXPECT_TRUE(std::regex_search(
+      result.out, std::regex(R"((^|\n)cpython-3\.13 +3\.13 +1 +1 +0 +0 +0 +1 +[0-9.]+\n)")))
+      << result.out;
   EXPECT_EQ(nlohmann::json::parse(aioconform::testing::read_file(report)).at("inconclusive"), 1);
 }
 
