@@ -69,6 +69,7 @@ struct check_options {
   std::optional<std::string> golden;
   std::optional<std::string> deviations;
   std::size_t max_shrinks = 300;
+  std::size_t max_schedules = conformance::default_max_schedules;
   std::optional<std::string> report_json;
   std::optional<std::string> junit;
   std::optional<std::string> dump_scenarios;
@@ -193,7 +194,12 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
                       ? "--runtime-cmd " + adapters::join_command_line({*options.runtime_cmd})
                       : "--runtime " + *options.runtime,
                   seed) +
-      (options.exhaustive ? " --exhaustive " + *options.exhaustive : "");
+      (options.exhaustive ? " --exhaustive " + *options.exhaustive : "") +
+      // What else decides a case's verdict, so that the line reproduces it exactly.
+      (options.profile ? " --profile " + *options.profile : "") +
+      (options.max_schedules != conformance::default_max_schedules
+           ? fmt::format(" --max-schedules {}", options.max_schedules)
+           : "");
   fmt::print("Live conformance check of {} under profile {} (seed {}, {} case{}{}).\n",
              runtime.name, profile->name(), seed, options.only_case ? 1 : case_count,
              options.only_case || case_count == 1 ? "" : "s",
@@ -287,10 +293,12 @@ runtime_summary run_check(const check_options& options, const cli_context& conte
         continue;
       }
       auto judge = [&](const conformance::live_case& x) {
-        return conformance::judge_live(runner, x, *profile, deviation_clauses);
+        return conformance::judge_live(runner, x, *profile, deviation_clauses, nullptr,
+                                       options.max_schedules);
       };
-      conformance::judged_case judged = conformance::judge_live(
-          runner, c, *profile, deviation_clauses, simulated ? &*simulated : nullptr);
+      conformance::judged_case judged =
+          conformance::judge_live(runner, c, *profile, deviation_clauses,
+                                  simulated ? &*simulated : nullptr, options.max_schedules);
       // A case abandoned by the interrupt is not run; what was found before stays saved.
       if (interrupted() && judged.outcome == conformance::case_outcome::runtime_failure) break;
       const std::string reproduce = fmt::format("{} --case {}", base_command, index);
@@ -543,6 +551,11 @@ command add_check_command(CLI::App& parent, const cli_context& context) {
   app->add_option("--max-shrinks", options->max_shrinks,
                   "At most this many runs to shrink one finding")
       ->capture_default_str();
+  app->add_option("--max-schedules", options->max_schedules,
+                  "At most this many model schedules tried per case before its verdict is "
+                  "inconclusive")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   return {app, [options, &context] {
             if (!options->runtime && !options->runtime_cmd) return run_check_all(*options, context);
             return run_check(*options, context).code;

@@ -66,7 +66,7 @@ std::optional<live_case> without_unused_scripts(const live_case& c) {
 
 judged_case judge_live(case_runner& runner, const live_case& c, const model::profile& profile,
                        const std::set<std::string>& deviation_clauses,
-                       const model::simulation* simulated) {
+                       const model::simulation* simulated, std::size_t max_schedules) {
   judged_case out;
   adapters::run_result result = runner.run(c.document, c.scenario);
   if (result.status == adapters::run_status::error ||
@@ -82,7 +82,7 @@ judged_case judge_live(case_runner& runner, const live_case& c, const model::pro
     return out;
   }
   try {
-    out.verdict = model::check(c.scenario, out.trace, profile, 2000);
+    out.verdict = model::check(c.scenario, out.trace, profile, max_schedules);
   } catch (const model::scenario_error& e) {
     // The runtime ran a scenario the model cannot interpret: the generator's fault, not the
     // runtime's; reported as a failure of the run with what the model said.

@@ -29,14 +29,19 @@ struct judged_case {
   std::string message;   ///< runtime_failure: what happened
 };
 
+/// How many schedules model::check tries per case before the verdict is inconclusive.
+inline constexpr std::size_t default_max_schedules = 2000;
+
 /// Runs `c` on `runner` and judges the trace under `profile`; a rejection citing one of
 /// `deviation_clauses` is a known deviation. `simulated`, when given, is the model's
 /// simulation of `c` under `profile`: a trace equal to it is accepted without running the
-/// model again (the usual case); any other trace is judged by model::check.
+/// model again (the usual case); any other trace is judged by model::check, trying at most
+/// `max_schedules` schedules.
 [[nodiscard]] judged_case judge_live(case_runner& runner, const live_case& c,
                                      const model::profile& profile,
                                      const std::set<std::string>& deviation_clauses,
-                                     const model::simulation* simulated = nullptr);
+                                     const model::simulation* simulated = nullptr,
+                                     std::size_t max_schedules = default_max_schedules);
 
 /// The same on an adapter session.
 [[nodiscard]] judged_case judge_live(adapters::adapter_session& session, const live_case& c,

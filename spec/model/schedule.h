@@ -27,7 +27,7 @@ class schedule_explorer : public chooser {
   std::size_t choose(std::size_t n, const std::vector<std::string>& owners) override {
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    if (rank_) {
+    if (rank_ && owners.size() == n) {  // no owners: no hint, the given order
       std::vector<std::size_t> ranks;
       for (const std::string& o : owners) ranks.push_back(rank_(o));
       std::stable_sort(order.begin(), order.end(),

@@ -44,7 +44,8 @@ class event_sink {
 };
 
 /// Picks one of `n` (≥ 2) allowed alternatives at an open choice. `owners[i]` names the
-/// task that scheduled alternative i (its timer), a hint for choosers that follow a trace.
+/// task that scheduled alternative i (its timer), a hint for choosers that follow a trace;
+/// no owners (empty) means no hint: the alternatives are likeliest in the order given.
 class chooser {
  public:
   virtual ~chooser() = default;
