@@ -9,11 +9,13 @@
 
 // The Itanium C++ ABI under libstdc++ (g++, and clang with its default library here):
 // exception_ptr is one pointer to the thrown object, and type_info::__do_catch is the test
-// a catch clause makes.
+// a catch clause makes. Defining it as 0 selects the portable rethrow (to test it).
+#ifndef AIOCONFORM_EXCEPTION_ACCESS_WITHOUT_RETHROW
 #if defined(__GLIBCXX__) && defined(__GXX_ABI_VERSION) && defined(__cpp_rtti)
 #define AIOCONFORM_EXCEPTION_ACCESS_WITHOUT_RETHROW 1
 #else
 #define AIOCONFORM_EXCEPTION_ACCESS_WITHOUT_RETHROW 0
+#endif
 #endif
 
 namespace aioconform::impl {
