@@ -3,6 +3,8 @@
 #include <typeinfo>
 #include <utility>
 
+#include "impl/exception_access.h"
+
 namespace aioconform::impl {
 
 error::error(std::string type_name, std::string message)
@@ -17,15 +19,9 @@ invalid_state_error::invalid_state_error(std::string message)
     : error("InvalidStateError", std::move(message)) {}
 
 error_info describe(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const error& x) {
-    return {x.type_name(), x.message()};
-  } catch (const std::exception& x) {
-    return {"Exception", x.what()};
-  } catch (...) {
-    return {"Exception", ""};
-  }
+  if (const auto* x = exception_as<error>(e)) return {x->type_name(), x->message()};
+  if (const auto* x = exception_as<std::exception>(e)) return {"Exception", x->what()};
+  return {"Exception", ""};
 }
 
 bool is_cancelled_error(const std::exception_ptr& e) {

@@ -223,10 +223,14 @@ void future_base::require_pending(const char* what) const {
 }
 
 void future_base::check_result() {
-  if (cancelled()) std::rethrow_exception(make_cancelled_error());
-  if (!done()) throw invalid_state_error("Result is not set.");
+  if (std::exception_ptr e = result_exception()) std::rethrow_exception(std::move(e));
+}
+
+std::exception_ptr future_base::result_exception() {
+  if (cancelled()) return make_cancelled_error();
+  if (!done()) return std::make_exception_ptr(invalid_state_error("Result is not set."));
   log_traceback_ = false;
-  if (held_exception()) std::rethrow_exception(held_exception());
+  return held_exception();
 }
 
 }  // namespace aioconform::impl

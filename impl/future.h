@@ -138,6 +138,9 @@ class future_base {
   /// Result access: throws the CancelledError, invalid_state_error or the exception
   /// (marking it retrieved); returns if finished with a result.
   void check_result();
+  /// check_result() without throwing: returns what it would throw, with the same effects
+  /// (retrieval, the saved CancelledError used up), or null if finished with a result.
+  std::exception_ptr result_exception();
 
  protected:
   explicit future_base(event_loop* loop) noexcept : loop_(loop) {}

@@ -24,9 +24,14 @@ void sleep_awaiter::suspend(task_base& waiter) {
 }
 
 void sleep_awaiter::await_resume() {
+  if (std::exception_ptr e = resume_outcome().exception) std::rethrow_exception(std::move(e));
+}
+
+outcome<void> sleep_awaiter::resume_outcome() {
   if (timer_future_ && !fired_) waiter_->loop()->cancel_timer(timer_);
-  waiter_->rethrow_injected();
-  if (timer_future_) timer_future_->result();
+  std::exception_ptr e = waiter_->take_injected();
+  if (!e && timer_future_) e = timer_future_->base()->result_exception();
+  return {e ? std::nullopt : std::optional<std::monostate>(std::in_place), e};
 }
 
 }  // namespace aioconform::impl

@@ -5,6 +5,7 @@
 
 #include "impl/event_loop.h"
 #include "impl/future.h"
+#include "impl/outcome.h"
 #include "impl/task.h"
 
 namespace aioconform::impl {
@@ -19,6 +20,8 @@ class sleep_awaiter {
     suspend(h.promise().runner());
   }
   void await_resume();
+  /// await_resume() without throwing: empty, or the cancelled_error it would throw.
+  outcome<void> resume_outcome();
 
  private:
   static void fire(void* ctx, future_base* fut);

@@ -40,9 +40,13 @@ void task_base::yield_now() {
 }
 
 void task_base::rethrow_injected() {
-  if (held_ != held::injected) return;
+  if (std::exception_ptr e = take_injected()) std::rethrow_exception(std::move(e));
+}
+
+std::exception_ptr task_base::take_injected() noexcept {
+  if (held_ != held::injected) return nullptr;
   held_ = held::nothing;
-  std::rethrow_exception(take_held_exception());
+  return take_held_exception();
 }
 
 void task_base::run_step(void* self, bool run) {

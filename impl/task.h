@@ -10,6 +10,7 @@
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
+#include "impl/outcome.h"
 
 namespace aioconform::impl {
 
@@ -63,6 +64,8 @@ class task_base : public future_base, public task_link {
   void yield_now();
   /// Throws the cancelled_error being delivered at this resumption, if any.
   void rethrow_injected();
+  /// rethrow_injected() without throwing: hands out that error, or null.
+  std::exception_ptr take_injected() noexcept;
 
   /// Where an inline-awaited coroutine returns to: the awaiting frame and its runner.
   struct inline_caller {
@@ -81,7 +84,8 @@ class task_base : public future_base, public task_link {
     is_task_ = true;
   }
 
-  /// unhandled_exception(): what left the coroutine is held until finish().
+  /// unhandled_exception() or `co_return raised{e}`: what left the coroutine is held until
+  /// finish().
   void set_raised(std::exception_ptr e) noexcept {
     set_held_exception(std::move(e));
     held_ = held::raised;
@@ -110,6 +114,16 @@ class task_base : public future_base, public task_link {
 
 template <class T>
 class task;
+
+/// What a task's coroutine returns to finish with an exception without throwing it:
+/// `co_return raised{e};` ends the task exactly as `std::rethrow_exception(e)` escaping
+/// the coroutine would (the same object; a cancelled_error cancels it), minus the unwinding.
+/// `exception` must not be null. A task<T>'s coroutine may also `co_return` an outcome<T>
+/// (outcome_of.h), its value or its exception. Neither is for task<void>, whose coroutine
+/// returns void.
+struct raised {
+  std::exception_ptr exception;
+};
 
 /// What asyncio's ensure_future does to a combinator's child: an unscheduled task (a
 /// coroutine) is scheduled on `loop`; a scheduled task or any other future is taken as it
@@ -147,8 +161,18 @@ class task_promise : public task_promise_common<T> {
   task_promise() noexcept
       : task_promise_common<T>(std::coroutine_handle<task_promise>::from_promise(*this)) {}
   template <class U>
-  void return_value(U&& v) {
+  requires(!std::is_same_v<std::remove_cvref_t<U>, raised> &&
+           !std::is_same_v<std::remove_cvref_t<U>, outcome<T>>) void return_value(U&& v) {
     this->value.emplace(std::forward<U>(v));
+  }
+  void return_value(raised r) noexcept { this->set_raised(std::move(r.exception)); }
+  /// `co_return co_await outcome_of(x);`: the task ends as x did, with its value or exception.
+  void return_value(outcome<T> o) {
+    if (o.exception) {
+      this->set_raised(std::move(o.exception));
+    } else {
+      this->value.emplace(std::move(*o.value));
+    }
   }
 
  protected:
@@ -236,16 +260,25 @@ class future_awaiter {
     return std::noop_coroutine();
   }
   T await_resume() {
+    outcome<T> o = resume_outcome();
+    if (o.exception) std::rethrow_exception(std::move(o.exception));
+    if constexpr (!std::is_void_v<T>) return std::move(*o.value);
+  }
+  /// await_resume() without throwing: the value, or the exception it would throw.
+  outcome<T> resume_outcome() {
     // Inline, a cancellation was delivered inside the awaited coroutine, not here.
-    if (waiter_) waiter_->rethrow_injected();
-    if constexpr (!std::is_void_v<T>) {
-      if (future_.base()->sole_reference()) {
-        // `co_await gather(...)`: nobody else can read the value, so it is moved, not copied.
-        future_.base()->check_result();
-        return std::move(*future_.slot()->value);
-      }
+    if (waiter_) {
+      if (std::exception_ptr injected = waiter_->take_injected()) return {std::nullopt, injected};
     }
-    return future_.result();
+    if (std::exception_ptr e = future_.base()->result_exception()) return {std::nullopt, e};
+    if constexpr (std::is_void_v<T>) {
+      return {std::monostate{}, nullptr};
+    } else if (future_.base()->sole_reference()) {
+      // `co_await gather(...)`: nobody else can read the value, so it is moved, not copied.
+      return {std::move(*future_.slot()->value), nullptr};
+    } else {
+      return {*future_.slot()->value, nullptr};
+    }
   }
 
  private:

@@ -103,18 +103,20 @@ task_group::wait_awaiter::wait_awaiter(task_group* group)
              nullptr) {}
 
 void task_group::wait_awaiter::await_resume() {
-  try {
-    inner_.await_resume();
-  } catch (const cancelled_error&) {
-    if (!group_->aborting_) {
-      group_->propagate_cancellation_ = std::current_exception();
-      group_->abort();  // taskgroup.parent-cancel
-    }
+  std::exception_ptr e = inner_.resume_outcome().exception;
+  if (e && !is_cancelled_error(e)) std::rethrow_exception(std::move(e));
+  if (e && !group_->aborting_) {
+    group_->propagate_cancellation_ = std::move(e);
+    group_->abort();  // taskgroup.parent-cancel
   }
   group_->on_completed_.reset();
 }
 
 void task_group::end_exit() {
+  if (std::exception_ptr e = end_exit_exception()) std::rethrow_exception(std::move(e));
+}
+
+std::exception_ptr task_group::end_exit_exception() {
   // 3.13 withdraws its own request only now, after the wait (taskgroup.uncancel).
   // Mutant gh-95289 (fixed before 3.11.0): only when the block ends with CancelledError, so
   // a body that caught the group's cancellation leaves the parent's count raised.
@@ -125,7 +127,7 @@ void task_group::end_exit() {
   // Mutant gh-95704 (fixed before 3.11.0): an outside cancellation wins over the children's
   // errors, which are lost (taskgroup.parent-cancel.errors-win).
   if (propagate_cancellation_ && (errors_.empty() || reintroduces(95704))) {
-    std::rethrow_exception(propagate_cancellation_);
+    return propagate_cancellation_;
   }
   if (exit_error_ && !is_cancelled_error(exit_error_)) errors_.push_back(exit_error_);
   if (!errors_.empty()) {
@@ -133,9 +135,10 @@ void task_group::end_exit() {
       parent_->uncancel();
       parent_->cancel();
     }
-    throw exception_group_error("unhandled errors in a TaskGroup", std::exchange(errors_, {}));
+    return std::make_exception_ptr(
+        exception_group_error("unhandled errors in a TaskGroup", std::exchange(errors_, {})));
   }
-  if (exit_error_) std::rethrow_exception(exit_error_);
+  return exit_error_;
 }
 
 }  // namespace aioconform::impl

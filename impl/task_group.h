@@ -124,6 +124,8 @@ class task_group {
   /// __aexit__'s end: throws the cancelled_error, the exception_group_error, or `e` given to
   /// begin_exit, or returns (taskgroup.exception-group, taskgroup.parent-cancel).
   void end_exit();
+  /// end_exit() without throwing: returns what it would throw, or null.
+  [[nodiscard]] std::exception_ptr end_exit_exception();
 
   /// How many children the group is waiting for.
   std::size_t size() const noexcept { return tasks_.size(); }

@@ -49,15 +49,21 @@ void timeout_scope::on_timeout() {
 }
 
 void timeout_scope::exit(std::exception_ptr e) {
+  if (std::exception_ptr x = exit_exception(std::move(e))) std::rethrow_exception(std::move(x));
+}
+
+std::exception_ptr timeout_scope::exit_exception(std::exception_ptr e) {
   cancel_handler();  // timeout.disarmed-on-exit
   if (state_ == state::expiring) {
     state_ = state::expired;
     // timeout.cancelling-baseline: convert only our own cancellation (3.13 `issubclass`).
-    if (task_->uncancel() <= cancelling_ && e && is_cancelled_error(e)) throw timeout_error();
+    if (task_->uncancel() <= cancelling_ && e && is_cancelled_error(e)) {
+      return std::make_exception_ptr(timeout_error());
+    }
   } else if (state_ == state::entered) {
     state_ = state::exited;
   }
-  if (e) std::rethrow_exception(e);
+  return e;
 }
 
 timeout_scope timeout(std::optional<loop_time> delay) {

@@ -98,6 +98,9 @@ class timeout_scope {
   /// __aexit__ with `e` the exception leaving the block (null if none): disarms the timer,
   /// converts as described above, else rethrows `e` if any.
   void exit(std::exception_ptr e);
+  /// exit() without throwing: returns what it would throw (the TimeoutError or `e`), or
+  /// null when the block ends normally.
+  [[nodiscard]] std::exception_ptr exit_exception(std::exception_ptr e);
 
   /// The current deadline.
   std::optional<loop_time> when() const noexcept { return when_; }

@@ -10,6 +10,7 @@
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
+#include "impl/outcome_of.h"
 #include "impl/task.h"
 
 namespace aioconform::impl {
@@ -117,10 +118,13 @@ task<wait_result<T>> wait(std::vector<future<T>> children,
       }
     }
   };
+  outcome<void> waited;
   {
     cleanup guard{w, fs};
-    co_await waiter;
+    waited = co_await outcome_of(waiter);
   }
+  // The awaiting task's cancellation leaves as a value: `co_await wait(...)` throws it once.
+  if (waited.exception) co_return raised{std::move(waited.exception)};
   wait_result<T> result;
   for (future<T>& c : fs) (c.done() ? result.done : result.pending).push_back(c);
   co_return result;

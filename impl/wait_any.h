@@ -11,6 +11,7 @@
 #include "impl/error.h"
 #include "impl/event_loop.h"
 #include "impl/future.h"
+#include "impl/outcome_of.h"
 #include "impl/task.h"
 #include "impl/wait.h"
 
@@ -49,22 +50,22 @@ template <class T>
 task<wait_result<T>> wait_any(std::vector<future<T>> children,
                               std::optional<loop_time> timeout = std::nullopt) {
   std::vector<future<T>> to_cancel;
-  std::optional<wait_result<T>> r;
-  std::exception_ptr cancelled;
-  try {
-    r.emplace(co_await wait(children, return_when::first_completed, timeout));
+  outcome<wait_result<T>> r =
+      co_await outcome_of(wait(children, return_when::first_completed, timeout));
+  if (r.exception && !is_cancelled_error(r.exception)) co_return raised{std::move(r.exception)};
+  if (r.exception) {
+    to_cancel = children;
+  } else {
     for (future<T>& c : children) {
-      if (std::find(r->pending.begin(), r->pending.end(), c) != r->pending.end()) {
+      if (std::find(r.value->pending.begin(), r.value->pending.end(), c) !=
+          r.value->pending.end()) {
         to_cancel.push_back(c);
       }
     }
-  } catch (const cancelled_error&) {
-    to_cancel = children;
-    cancelled = std::current_exception();
   }
   for (future<T>& c : to_cancel) c.cancel();  // the recipe's finally
-  if (cancelled) std::rethrow_exception(cancelled);
-  co_return std::move(*r);
+  if (r.exception) co_return raised{std::move(r.exception)};
+  co_return std::move(*r.value);
 }
 
 /// wait_any() over tasks: the same.

@@ -9,6 +9,7 @@
 #include "impl/event_loop.h"
 #include "impl/future.h"
 #include "impl/mutant.h"
+#include "impl/outcome_of.h"
 #include "impl/task.h"
 #include "impl/timeout.h"
 
@@ -78,23 +79,15 @@ task<T> wait_for_child(F child, std::optional<loop_time> delay) {
   }
   timeout_scope block = timeout(delay);
   co_await block.enter();
-  std::optional<stored_t<T>> value;
-  std::exception_ptr e;
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await child;
-      value.emplace();
-    } else {
-      value.emplace(co_await child);
-    }
-  } catch (...) {
-    e = std::current_exception();
-  }
-  block.exit(e);
+  outcome<T> o = co_await outcome_of(child);
+  std::exception_ptr e = block.exit_exception(std::move(o.exception));
   if constexpr (std::is_void_v<T>) {
+    if (e) std::rethrow_exception(std::move(e));  // a task<void> cannot co_return raised{}
     co_return;
   } else {
-    co_return std::move(*value);
+    // The child's exception or the TimeoutError leaves as a value: one rethrow fewer.
+    if (e) co_return raised{std::move(e)};
+    co_return std::move(*o.value);
   }
 }
 

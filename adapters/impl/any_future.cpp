@@ -1,6 +1,7 @@
 #include "adapters/impl/any_future.h"
 
 #include "adapters/impl/exception_encoding.h"
+#include "impl/outcome_of.h"
 
 namespace aioconform::impl_runtime {
 namespace {
@@ -14,12 +15,14 @@ struct peek {
   static bool log_traceback(const impl::future_base& f) noexcept { return f.log_traceback(); }
 };
 
+// The outcome passes through as a value: the caller (the scenario interpreter) takes it
+// with outcome_of, and a rethrow here would cost more than the step.
 impl::task<json> await_typed(impl::future<json> f) {
-  co_return co_await f;
+  co_return co_await impl::outcome_of(f);
 }
 impl::task<json> await_typed(impl::task<json> t) {
   // A scheduled task awaited as a future: never inline.
-  co_return co_await static_cast<impl::future<json>&>(t);
+  co_return co_await impl::outcome_of(static_cast<impl::future<json>&>(t));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "impl/outcome_of.h"
+
 namespace aioconform::impl_runtime {
 
 void event::set() {
@@ -17,14 +19,9 @@ impl::task<bool> event::wait() {
   if (value_) co_return true;
   impl::future<nlohmann::json> f(*impl::event_loop::running());
   waiters_.push_back(f);
-  std::exception_ptr failure;
-  try {
-    co_await f;
-  } catch (...) {
-    failure = std::current_exception();
-  }
+  impl::outcome<nlohmann::json> woken = co_await impl::outcome_of(f);
   waiters_.erase(std::find(waiters_.begin(), waiters_.end(), f));
-  if (failure) std::rethrow_exception(failure);
+  if (woken.exception) co_return impl::raised{std::move(woken.exception)};
   co_return true;
 }
 

@@ -10,7 +10,9 @@
 #include "format/python_repr.h"
 #include "impl/as_completed.h"
 #include "impl/error.h"
+#include "impl/exception_access.h"
 #include "impl/gather.h"
+#include "impl/outcome_of.h"
 #include "impl/shield.h"
 #include "impl/sleep.h"
 #include "impl/task_group.h"
@@ -39,6 +41,15 @@ impl::return_when to_impl(format::return_when w) {
       break;
   }
   return impl::return_when::all_completed;
+}
+
+// Exceptions travel between the interpreter's coroutines as values (outcome_of, raised):
+// a rethrow per level per failure was most of a case's time. Only Python exceptions
+// (impl::error) are the scripts' to catch and report; anything else (a scenario_error,
+// bad_alloc) leaves as a C++ exception, as it always did.
+std::exception_ptr python_exception(std::exception_ptr e) {
+  if (e && !impl::exception_as<impl::error>(e)) std::rethrow_exception(std::move(e));
+  return e;
 }
 
 bool has_coroutine(const std::vector<awaitable>& children) {
@@ -181,14 +192,14 @@ std::vector<impl::future<json>> interpreter::in_set_order(
 }
 
 impl::task<json> interpreter::await_awaitable(awaitable a) {
-  if (a.future) co_return co_await a.future->await_value();
+  if (a.future) co_return co_await impl::outcome_of(a.future->await_value());
   // `await coro`: the coroutine runs inline in this task (task.await.resume).
   impl::task<json> body = *a.coroutine->body;
-  co_return co_await body;
+  co_return co_await impl::outcome_of(body);
 }
 
 impl::task<json> interpreter::awaits(awaitable a) {
-  co_return co_await await_awaitable(std::move(a));
+  co_return co_await impl::outcome_of(await_awaitable(std::move(a)));
 }
 
 std::exception_ptr interpreter::make_raise(const std::string& type, const std::string& message) {
@@ -205,22 +216,17 @@ impl::task<json> interpreter::script_body(std::string name, const format::script
   record(name, "start", json::object());
   auto ctx = std::make_shared<script_context>();
   ctx->name = name;
-  std::exception_ptr err;
-  step_signal sig;
-  try {
-    sig = co_await run_steps(ctx, &s->steps, "");
-  } catch (const impl::error&) {
-    err = std::current_exception();
-  }
+  impl::outcome<json> steps = co_await impl::outcome_of(run_steps(ctx, &s->steps, ""));
+  std::exception_ptr err = python_exception(std::move(steps.exception));
   if (!err) {
-    json v = sig.is_array() ? sig[0] : json(nullptr);
+    json v = steps.value->is_array() ? (*steps.value)[0] : json(nullptr);
     record(name, "exit", {{"outcome", {{"result", v}}}});
     co_return v;
   }
   if (!impl::is_cancelled_error(err) || err == ctx->raised) {
     // An exception, or a `raise CancelledError` step: not a delivered cancellation.
     record(name, "exit", {{"outcome", exception_outcome(err)}});
-    std::rethrow_exception(err);
+    co_return impl::raised{err};
   }
   const format::on_cancel& oc = s->on_cancel;
   record(name, "on_cancel",
@@ -232,28 +238,23 @@ impl::task<json> interpreter::script_body(std::string name, const format::script
       record(name, "exit", {{"outcome", {{"result", oc.result}}}});
       co_return oc.result;
     case format::on_cancel_kind::cleanup: {
-      std::exception_ptr e2;
-      try {
-        co_await impl::sleep(oc.d);
-      } catch (const impl::error&) {
-        e2 = std::current_exception();
-      }
-      if (e2) {
+      impl::outcome<void> cleanup = co_await impl::outcome_of(impl::sleep(oc.d));
+      if (std::exception_ptr e2 = python_exception(std::move(cleanup.exception))) {
         record(name, "exit", {{"outcome", exception_outcome(e2)}});
-        std::rethrow_exception(e2);
+        co_return impl::raised{e2};
       }
       break;
     }
     case format::on_cancel_kind::raise: {
       std::exception_ptr other = make_raise(oc.type, oc.message);
       record(name, "exit", {{"outcome", exception_outcome(other)}});
-      std::rethrow_exception(other);
+      co_return impl::raised{other};
     }
     case format::on_cancel_kind::propagate:
       break;
   }
   record(name, "exit", {{"outcome", exception_outcome(err)}});
-  std::rethrow_exception(err);
+  co_return impl::raised{err};
 }
 
 impl::task<json> interpreter::run_steps(context_ref ctx, const std::vector<format::step>* steps,
@@ -263,21 +264,15 @@ impl::task<json> interpreter::run_steps(context_ref ctx, const std::vector<forma
     check_budget(*ctx, path);
     const format::step& st = (*steps)[i];
     record(ctx->name, "step", {{"at", path}, {"op", std::string(format::op_name(st))}});
-    step_signal sig;
-    std::exception_ptr err;
-    try {
-      sig = co_await run_step(ctx, &st, path);
-    } catch (const impl::error&) {
-      err = std::current_exception();
-    }
-    if (err) {
+    impl::outcome<json> step = co_await impl::outcome_of(run_step(ctx, &st, path));
+    if (std::exception_ptr err = python_exception(std::move(step.exception))) {
       if (impl::is_cancelled_error(err) && ctx->cexc != err) {
         ctx->cexc = err;  // the innermost step it escaped from
         ctx->cpath = path;
       }
-      std::rethrow_exception(err);
+      co_return impl::raised{err};
     }
-    if (sig.is_array()) co_return sig;
+    if (step.value->is_array()) co_return std::move(*step.value);
   }
   co_return nullptr;
 }
@@ -285,18 +280,20 @@ impl::task<json> interpreter::run_steps(context_ref ctx, const std::vector<forma
 impl::task<json> interpreter::run_step(context_ref ctx, const format::step* st, std::string path) {
   const std::string& me = ctx->name;
   if (auto* s = std::get_if<format::sleep_step>(st)) {
-    co_await impl::sleep(s->d);
+    impl::outcome<void> slept = co_await impl::outcome_of(impl::sleep(s->d));
+    if (slept.exception) co_return impl::raised{std::move(slept.exception)};
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::return_step>(st)) co_return json::array({s->result});
   if (auto* s = std::get_if<format::raise_step>(st)) {
     std::exception_ptr e = make_raise(s->type, s->message);
     if (impl::is_cancelled_error(e)) ctx->raised = e;
-    std::rethrow_exception(e);
+    co_return impl::raised{e};
   }
   if (std::get_if<format::hang_step>(st)) {
     impl::future<json> never(loop_);
-    co_await never;
+    impl::outcome<json> o = co_await impl::outcome_of(never);
+    if (o.exception) co_return impl::raised{std::move(o.exception)};
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::create_task_step>(st)) {
@@ -331,7 +328,8 @@ impl::task<json> interpreter::run_step(context_ref ctx, const format::step* st, 
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::event_wait_step>(st)) {
-    co_await events_[s->event].wait();
+    impl::outcome<bool> waited = co_await impl::outcome_of(events_[s->event].wait());
+    if (waited.exception) co_return impl::raised{std::move(waited.exception)};
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::event_set_step>(st)) {
@@ -343,42 +341,43 @@ impl::task<json> interpreter::run_step(context_ref ctx, const format::step* st, 
     step_signal sig;
     std::exception_ptr err;
     try {
+      // The lookups and expressions may throw; what is awaited ends as an outcome.
+      impl::outcome<json> o;
+      bool signals = false;
       if (!s->target.empty()) {
         any_future f = lookup(s->target, *ctx, path);
-        v = co_await f.await_value();
+        o = co_await impl::outcome_of(f.await_value());
       } else if (auto* tg = std::get_if<format::task_group_expr>(&**s->expr)) {
         std::vector<coroutine_ref> coros = task_group_children(ctx, *tg, path);
-        sig = co_await task_group_body(ctx, std::move(coros), &tg->steps, path);
+        o = co_await impl::outcome_of(task_group_body(ctx, std::move(coros), &tg->steps, path));
+        signals = true;
       } else {
         awaitable a = eval_expr(ctx, **s->expr, path, me, std::nullopt, false);
-        v = co_await await_awaitable(std::move(a));
+        o = co_await impl::outcome_of(await_awaitable(std::move(a)));
       }
+      err = python_exception(std::move(o.exception));
+      if (!err) (signals ? sig : v) = std::move(*o.value);
     } catch (const impl::error&) {
       err = std::current_exception();
     }
     if (err) {
       record(me, "await_end", {{"at", path}, {"outcome", exception_outcome(err)}});
       if (s->catch_exceptions) co_return nullptr;
-      std::rethrow_exception(err);
+      co_return impl::raised{err};
     }
     if (sig.is_array()) co_return sig;
     record(me, "await_end", {{"at", path}, {"outcome", {{"result", v}}}});
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::timeout_step>(st)) {
-    step_signal sig;
-    std::exception_ptr err;
-    try {
-      sig = co_await timeout_block(ctx, s->d, &s->steps, path);
-    } catch (const impl::error&) {
-      err = std::current_exception();
-    }
-    if (err) {
+    impl::outcome<json> block =
+        co_await impl::outcome_of(timeout_block(ctx, s->d, &s->steps, path));
+    if (std::exception_ptr err = python_exception(std::move(block.exception))) {
       record(me, "block_end", {{"at", path}, {"outcome", exception_outcome(err)}});
       if (s->catch_exceptions) co_return nullptr;
-      std::rethrow_exception(err);
+      co_return impl::raised{err};
     }
-    if (sig.is_array()) co_return sig;
+    if (block.value->is_array()) co_return std::move(*block.value);
     record(me, "block_end", {{"at", path}, {"outcome", {{"result", nullptr}}}});
     co_return nullptr;
   }
@@ -506,13 +505,18 @@ json interpreter::encode_wait_result(const impl::wait_result<json>& r) const {
 
 impl::task<json> interpreter::wait_body(std::vector<awaitable> children, format::return_when when,
                                         std::optional<std::int64_t> timeout) {
-  if (children.empty()) throw impl::error("ValueError", "Set of Tasks/Futures is empty.");
-  if (has_coroutine(children)) {  // 3.11+: wait.coroutines
-    throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
+  if (children.empty()) {
+    co_return impl::raised{
+        std::make_exception_ptr(impl::error("ValueError", "Set of Tasks/Futures is empty."))};
   }
-  impl::wait_result<json> r =
-      co_await impl::wait(in_set_order(as_futures(children)), to_impl(when), timeout);
-  co_return encode_wait_result(r);
+  if (has_coroutine(children)) {  // 3.11+: wait.coroutines
+    co_return impl::raised{std::make_exception_ptr(
+        impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly."))};
+  }
+  impl::outcome<impl::wait_result<json>> r = co_await impl::outcome_of(
+      impl::wait(in_set_order(as_futures(children)), to_impl(when), timeout));
+  if (r.exception) co_return impl::raised{std::move(r.exception)};
+  co_return encode_wait_result(*r.value);
 }
 
 impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::int64_t> timeout) {
@@ -520,12 +524,12 @@ impl::task<json> interpreter::wait_for_body(awaitable child, std::optional<std::
     // 3.12+ runs a coroutine inline, unless the timeout is already over: then
     // ensure_future makes it a task, which the trace names.
     if (timeout && *timeout <= 0) create_task(child.coroutine);
-    co_return co_await impl::wait_for(*child.coroutine->body, timeout);
+    co_return co_await impl::outcome_of(impl::wait_for(*child.coroutine->body, timeout));
   }
   if (const impl::task<json>* task = child.future->task()) {
-    co_return co_await impl::wait_for(*task, timeout);
+    co_return co_await impl::outcome_of(impl::wait_for(*task, timeout));
   }
-  co_return co_await impl::wait_for(child.future->handle(), timeout);
+  co_return co_await impl::outcome_of(impl::wait_for(child.future->handle(), timeout));
 }
 
 impl::task<json> interpreter::as_completed_body(std::string exec_name, std::string path,
@@ -541,29 +545,23 @@ impl::task<json> interpreter::as_completed_body(std::string exec_name, std::stri
     json outcome;
     std::exception_ptr err;
     std::optional<std::string> future_name;
+    impl::outcome<json> item_outcome;
     if (form == format::as_completed_form::async_for) {
       // __anext__ awaits the next future outside the item's try (as_completed.async-for.timeout)
-      impl::future<json> item = co_await it.next_future();
+      impl::outcome<impl::future<json>> next = co_await impl::outcome_of(it.next_future());
+      if (next.exception) co_return impl::raised{std::move(next.exception)};
+      impl::future<json> item = std::move(*next.value);
       future_name = name_of(item.base()).value_or("?");
-      try {
-        json v = co_await item;  // (g++ 12 cannot keep an initializer list across co_await)
-        outcome = {{"result", std::move(v)}};
-      } catch (const impl::error&) {
-        err = std::current_exception();
-      }
+      item_outcome = co_await impl::outcome_of(item);
     } else {
-      try {
-        json v = co_await it.next();  // as_completed.exception.per-item
-        outcome = {{"result", std::move(v)}};
-      } catch (const impl::error&) {
-        err = std::current_exception();
-      }
+      item_outcome = co_await impl::outcome_of(it.next());  // as_completed.exception.per-item
     }
-    if (err) outcome = exception_outcome(err);
+    err = python_exception(std::move(item_outcome.exception));
+    outcome = err ? exception_outcome(err) : json{{"result", std::move(*item_outcome.value)}};
     json fields = {{"at", path}, {"i", i}, {"outcome", outcome}};
     if (future_name) fields["future"] = *future_name;
     record(exec_name, "yield", std::move(fields));
-    if (err && impl::is_cancelled_error(err)) std::rethrow_exception(err);
+    if (err && impl::is_cancelled_error(err)) co_return impl::raised{err};
     outcomes.push_back(std::move(outcome));
   }
   co_return outcomes;
@@ -572,13 +570,19 @@ impl::task<json> interpreter::as_completed_body(std::string exec_name, std::stri
 impl::task<json> interpreter::wait_any_body(std::vector<awaitable> children,
                                             std::optional<std::int64_t> timeout) {
   // The recipe's asyncio.wait refuses what wait() refuses, before any task is cancelled.
-  if (children.empty()) throw impl::error("ValueError", "Set of Tasks/Futures is empty.");
+  if (children.empty()) {
+    co_return impl::raised{
+        std::make_exception_ptr(impl::error("ValueError", "Set of Tasks/Futures is empty."))};
+  }
   if (has_coroutine(children)) {
-    throw impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly.");
+    co_return impl::raised{std::make_exception_ptr(
+        impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly."))};
   }
   // The recipe's asyncio.wait takes set(fs): a future given twice is one member.
-  impl::wait_result<json> r = co_await impl::wait_any(as_futures(children), timeout);
-  co_return encode_wait_result(r);
+  impl::outcome<impl::wait_result<json>> r =
+      co_await impl::outcome_of(impl::wait_any(as_futures(children), timeout));
+  if (r.exception) co_return impl::raised{std::move(r.exception)};
+  co_return encode_wait_result(*r.value);
 }
 
 impl::task<json> interpreter::task_group_body(context_ref ctx, std::vector<coroutine_ref> coros,
@@ -594,13 +598,15 @@ impl::task<json> interpreter::task_group_body(context_ref ctx, std::vector<corou
       c->has_task = true;
       register_future(any_future(*c->body), c->name, c->handle);
     }
-    sig = co_await run_steps(ctx, steps, path + ".");
+    impl::outcome<json> body = co_await impl::outcome_of(run_steps(ctx, steps, path + "."));
+    exc = python_exception(std::move(body.exception));
+    if (!exc) sig = std::move(*body.value);
   } catch (const impl::error&) {
     exc = std::current_exception();
   }
   tg.begin_exit(exc);
   while (tg.has_tasks()) co_await tg.wait_tasks();
-  tg.end_exit();
+  if (std::exception_ptr e = tg.end_exit_exception()) co_return impl::raised{std::move(e)};
   co_return sig;
 }
 
@@ -608,8 +614,10 @@ impl::task<json> interpreter::task_group_coroutine(context_ref sub,
                                                    std::vector<coroutine_ref> coros,
                                                    const std::vector<format::step>* steps,
                                                    std::string path) {
-  step_signal sig = co_await task_group_body(std::move(sub), std::move(coros), steps, path);
-  co_return sig.is_array() ? sig[0] : json(nullptr);
+  impl::outcome<json> block =
+      co_await impl::outcome_of(task_group_body(std::move(sub), std::move(coros), steps, path));
+  if (block.exception) co_return impl::raised{std::move(block.exception)};
+  co_return block.value->is_array() ? (*block.value)[0] : json(nullptr);
 }
 
 impl::task<json> interpreter::timeout_block(context_ref ctx, std::optional<std::int64_t> d,
@@ -617,15 +625,10 @@ impl::task<json> interpreter::timeout_block(context_ref ctx, std::optional<std::
                                             std::string path) {
   impl::timeout_scope scope = impl::timeout(d);
   co_await scope.enter();
-  step_signal sig;
-  std::exception_ptr err;
-  try {
-    sig = co_await run_steps(ctx, steps, path + ".");
-  } catch (const impl::error&) {
-    err = std::current_exception();
-  }
-  scope.exit(err);
-  co_return sig;
+  impl::outcome<json> block = co_await impl::outcome_of(run_steps(ctx, steps, path + "."));
+  std::exception_ptr err = python_exception(std::move(block.exception));
+  if (std::exception_ptr e = scope.exit_exception(std::move(err))) co_return impl::raised{e};
+  co_return std::move(*block.value);
 }
 
 }  // namespace aioconform::impl_runtime
