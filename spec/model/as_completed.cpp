@@ -38,17 +38,11 @@ proc queue_get(world& w, std::shared_ptr<queue> q) {
   while (q->items.empty()) {
     fid getter = w.create_future();
     q->getters.push_back(getter);
-    py_exception err;
-    try {
-      co_await w.wait(getter);
-    } catch (py_raise& r) {
-      err = r.exception;
-    }
-    if (err) {
+    if (outcome woken = co_await w.wait(getter); woken.raised()) {
       w.future_cancel(getter, std::nullopt, "as_completed.timeout.no-cancel");
       std::erase(q->getters, getter);
       if (!q->items.empty() && !w.cancelled(getter)) queue::wakeup_next(w, q->getters);
-      throw py_raise{err};
+      co_return woken;
     }
   }
   std::optional<fid> item = q->items.front();
@@ -67,8 +61,9 @@ struct iterator_state {
 
 /// _wait_for_one: the next completed future (or raises TimeoutError).
 proc wait_for_one(world& w, std::shared_ptr<iterator_state> it) {
-  json f = co_await queue_get(w, it->done);
-  if (f.is_null()) throw py_raise{w.make_timeout_error()};  // as_completed.timeout
+  outcome f = co_await queue_get(w, it->done);
+  // The timeout's None sentinel (as_completed.timeout).
+  if (!f.raised() && f.value.is_null()) co_return py_raise{w.make_timeout_error()};
   co_return f;
 }
 
@@ -145,46 +140,38 @@ proc as_completed(interpreter& in, std::string exec_name, std::string path,
   auto it = start(in, children, timeout);
   for (std::size_t i = 0; it->todo_left > 0; ++i) {
     --it->todo_left;
-    json outcome;
+    json item_outcome;  // as the trace records it
     py_exception err;
     std::optional<std::string> future_name;
     const char* clause = "as_completed.order";
     if (form == format::as_completed_form::async_for) {
       // __anext__ awaits the next future outside the item's try (as_completed.async-for.timeout)
-      json f;
-      py_exception next_err;
-      try {
-        f = co_await wait_for_one(w, it);
-      } catch (py_raise& r) {
-        next_err = r.exception;
-      }
-      if (next_err) {
+      outcome next = co_await wait_for_one(w, it);
+      if (next.raised()) {
         w.exercise("as_completed.async-for.timeout");
         w.exercise("as_completed.timeout.class");
-        throw py_raise{next_err};
+        co_return next;
       }
       // The children themselves, in completion order (as_completed.async-for).
       w.exercise("as_completed.async-for");
-      fid item = f.get<fid>();
+      fid item = next.value.get<fid>();
       future_name = in.name_of(item);
-      try {
-        json v = co_await w.wait(item);
-        outcome = {{"result", std::move(v)}};
-      } catch (py_raise& r) {
-        err = r.exception;
-      }
+      outcome v = co_await w.wait(item);
+      err = v.exception;
+      if (!err) item_outcome = {{"result", std::move(v.value)}};
     } else {
-      try {
-        json f = co_await wait_for_one(w, it);
+      outcome next = co_await wait_for_one(w, it);
+      err = next.exception;
+      if (!err) {
         // The item is a new coroutine, not the child (as_completed.item.not-identity).
         w.exercise("as_completed.item.not-identity");
-        outcome = {{"result", w.result(f.get<fid>())}};  // as_completed.exception.per-item
-      } catch (py_raise& r) {
-        err = r.exception;
+        outcome v = w.result(next.value.get<fid>());  // as_completed.exception.per-item
+        err = v.exception;
+        if (!err) item_outcome = {{"result", std::move(v.value)}};
       }
     }
     if (err) {
-      outcome = exception_outcome(err);
+      item_outcome = exception_outcome(err);
       clause = err->type == "TimeoutError" || err->type == "asyncio.exceptions.TimeoutError"
                    ? "as_completed.timeout"
                    : "as_completed.exception.per-item";
@@ -192,14 +179,14 @@ proc as_completed(interpreter& in, std::string exec_name, std::string path,
         w.exercise("as_completed.timeout.class");
       }
     }
-    json fields = json_object("at", path, "i", i, "outcome", outcome);
+    json fields = json_object("at", path, "i", i, "outcome", item_outcome);
     if (future_name) fields["future"] = *future_name;
     if (err && is_cancelled_error(err)) {
       w.record(exec_name, "yield", std::move(fields), "as_completed.child-cancelled");
-      throw py_raise{err};
+      co_return py_raise{err};
     }
     w.record(exec_name, "yield", std::move(fields), clause);
-    outcomes.push_back(std::move(outcome));
+    outcomes.push_back(std::move(item_outcome));
   }
   in.decide("as_completed.order");
   co_return outcomes;

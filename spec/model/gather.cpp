@@ -26,7 +26,7 @@ json result_item(world& w, fid child) {
   }
   py_exception e = w.exception(child);
   if (e) return {{"$exception", encode_exception(e)}};
-  return w.result(child);
+  return w.result(child).value;  // neither cancelled nor failed
 }
 
 void on_child_done(world& w, const std::shared_ptr<gather_state>& g, fid fut) {

@@ -28,7 +28,9 @@ proc awaits(interpreter& in, awaitable a) {
 /// The adapter's tg_coro: a nested task_group as a coroutine returning the body's value.
 proc task_group_coroutine(interpreter& in, context_ref sub, std::vector<coroutine_ref> coros,
                           const std::vector<format::step>* steps, std::string path) {
-  step_signal sig = co_await task_group_body(in, sub, std::move(coros), steps, path);
+  outcome body = co_await task_group_body(in, sub, std::move(coros), steps, path);
+  if (body.raised()) co_return body;
+  const step_signal& sig = body.value;
   co_return sig.is_array() ? sig[0] : json(nullptr);
 }
 
@@ -161,25 +163,21 @@ proc interpreter::script_body(std::string name, const format::script* s, bool is
   auto ctx = std::make_shared<script_context>();
   ctx->name = name;
   ctx->catch_default = is_main;
-  py_exception err;
-  step_signal sig;
-  try {
-    sig = co_await run_steps(ctx, &s->steps, "");
-  } catch (py_raise& r) {
-    err = r.exception;
-  }
+  outcome body = co_await run_steps(ctx, &s->steps, "");
+  const py_exception& err = body.exception;
   if (!err) {
+    const step_signal& sig = body.value;
     json v = sig.is_array() ? sig[0] : json(nullptr);
     w.record(name, "exit", json_object("outcome", json_object("result", v)));
     co_return v;
   }
   if (!is_cancelled_error(err)) {
     w.record(name, "exit", json_object("outcome", exception_outcome(err)), "task.await.outcome");
-    throw py_raise{err};
+    co_return body;
   }
   if (err == ctx->raised) {  // a `raise CancelledError` step: not a delivered cancellation
     w.record(name, "exit", json_object("outcome", exception_outcome(err)), "task.raise-cancelled");
-    throw py_raise{err};
+    co_return body;
   }
   const format::on_cancel& oc = s->on_cancel;
   w.record(name, "on_cancel",
@@ -192,32 +190,27 @@ proc interpreter::script_body(std::string name, const format::script* s, bool is
                "task.cancel.swallow");
       co_return oc.result;
     case format::on_cancel_kind::cleanup: {
-      py_exception e2;
-      try {
-        co_await w.sleep(oc.d);
-      } catch (py_raise& r) {
-        e2 = r.exception;
-      }
-      if (e2) {
-        w.record(name, "exit", json_object("outcome", exception_outcome(e2)),
+      outcome cleanup = co_await w.sleep(oc.d);
+      if (cleanup.raised()) {
+        w.record(name, "exit", json_object("outcome", exception_outcome(cleanup.exception)),
                  "task.cancel.cleanup.interrupted");
-        throw py_raise{e2};
+        co_return cleanup;
       }
       w.record(name, "exit", json_object("outcome", exception_outcome(err)), "task.cancel.cleanup");
-      throw py_raise{err};
+      co_return body;
     }
     case format::on_cancel_kind::raise: {
       py_exception other = make_raise(oc.type, oc.message);
       w.record(name, "exit", json_object("outcome", exception_outcome(other)),
                "task.cancel.raise-other");
-      throw py_raise{other};
+      co_return py_raise{other};
     }
     case format::on_cancel_kind::propagate:
       break;
   }
   w.record(name, "exit", json_object("outcome", exception_outcome(err)),
            w.cancellation_clause(*w.current_task()));
-  throw py_raise{err};
+  co_return body;
 }
 
 proc interpreter::run_steps(context_ref ctx, const std::vector<format::step>* steps,
@@ -227,17 +220,15 @@ proc interpreter::run_steps(context_ref ctx, const std::vector<format::step>* st
     check_budget(*ctx, path);
     const format::step& st = (*steps)[i];
     w.record(ctx->name, "step", json_object("at", path, "op", std::string(format::op_name(st))));
-    step_signal sig;
-    try {
-      sig = co_await run_step(ctx, &st, path);
-    } catch (py_raise& r) {
-      if (is_cancelled_error(r.exception) && ctx->cexc != r.exception) {
-        ctx->cexc = r.exception;  // the innermost step it escaped from
+    outcome step = co_await run_step(ctx, &st, path);
+    if (step.raised()) {
+      if (is_cancelled_error(step.exception) && ctx->cexc != step.exception) {
+        ctx->cexc = step.exception;  // the innermost step it escaped from
         ctx->cpath = path;
       }
-      throw;
+      co_return step;
     }
-    if (sig.is_array()) co_return sig;
+    if (step.value.is_array()) co_return step;
   }
   co_return nullptr;
 }
@@ -245,17 +236,17 @@ proc interpreter::run_steps(context_ref ctx, const std::vector<format::step>* st
 proc interpreter::run_step(context_ref ctx, const format::step* st, std::string path) {
   const std::string& me = ctx->name;
   if (auto* s = std::get_if<format::sleep_step>(st)) {
-    co_await w.sleep(s->d);
+    if (outcome r = co_await w.sleep(s->d); r.raised()) co_return r;
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::return_step>(st)) co_return json::array({s->result});
   if (auto* s = std::get_if<format::raise_step>(st)) {
     py_exception e = make_raise(s->type, s->message);
     if (is_cancelled_error(e)) ctx->raised = e;
-    throw py_raise{e};
+    co_return py_raise{e};
   }
   if (std::get_if<format::hang_step>(st)) {
-    co_await w.wait(w.create_future());
+    if (outcome r = co_await w.wait(w.create_future()); r.raised()) co_return r;
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::create_task_step>(st)) {
@@ -289,7 +280,7 @@ proc interpreter::run_step(context_ref ctx, const format::step* st, std::string 
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::event_wait_step>(st)) {
-    co_await event_wait(s->event);
+    if (outcome r = co_await event_wait(s->event); r.raised()) co_return r;
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::event_set_step>(st)) {
@@ -297,61 +288,56 @@ proc interpreter::run_step(context_ref ctx, const format::step* st, std::string 
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::await_step>(st)) {
-    json v;
-    step_signal sig;
-    py_exception err;
+    outcome r;  // the awaited value, or the task group's step_signal
+    bool task_group = false;
     std::string clause = "task.await.outcome";
-    try {
-      if (!s->target.empty()) {
-        fid f = lookup(s->target, *ctx, path);
-        v = co_await w.wait(f);
-        clause = w.at(f).decided_by;
-      } else if (auto* tg = std::get_if<format::task_group_expr>(&**s->expr)) {
-        std::vector<coroutine_ref> coros;
-        for (const format::child& c : tg->children) {
-          awaitable a = eval_child(ctx, c, path);
-          if (!a.coroutine) {
-            throw scenario_error{"task_group children must be scripts or coroutine expressions (" +
-                                 me + ", step " + path + ")"};
-          }
-          coros.push_back(a.coroutine);
+    if (!s->target.empty()) {
+      fid f = lookup(s->target, *ctx, path);
+      r = co_await w.wait(f);
+      if (!r.raised()) clause = w.at(f).decided_by;
+    } else if (auto* tg = std::get_if<format::task_group_expr>(&**s->expr)) {
+      std::vector<coroutine_ref> coros;
+      for (const format::child& c : tg->children) {
+        awaitable a = eval_child(ctx, c, path);
+        if (!a.coroutine) {
+          throw scenario_error{"task_group children must be scripts or coroutine expressions (" +
+                               me + ", step " + path + ")"};
         }
-        sig = co_await task_group_body(*this, ctx, std::move(coros), &tg->steps, path);
-      } else {
-        awaitable a = eval_expr(ctx, **s->expr, path, me, std::nullopt, false);
-        std::optional<fid> f = a.future;
-        decided_by.clear();
-        v = co_await await_awaitable(std::move(a));
-        clause = f ? w.at(*f).decided_by : std::exchange(decided_by, std::string());
+        coros.push_back(a.coroutine);
       }
-    } catch (py_raise& r) {
-      err = r.exception;
+      task_group = true;
+      r = co_await task_group_body(*this, ctx, std::move(coros), &tg->steps, path);
+    } else {
+      awaitable a = eval_expr(ctx, **s->expr, path, me, std::nullopt, false);
+      std::optional<fid> f = a.future;
+      decided_by.clear();
+      r = co_await await_awaitable(std::move(a));
+      if (!r.raised()) clause = f ? w.at(*f).decided_by : std::exchange(decided_by, std::string());
     }
-    if (err) {
-      w.record(me, "await_end", json_object("at", path, "outcome", exception_outcome(err)),
+    if (r.raised()) {
+      w.record(me, "await_end", json_object("at", path, "outcome", exception_outcome(r.exception)),
                std::exchange(decided_by, std::string()));
       if (s->catch_exceptions) co_return nullptr;
-      throw py_raise{err};
+      co_return r;
     }
-    if (sig.is_array()) co_return sig;
-    w.record(me, "await_end", json_object("at", path, "outcome", json_object("result", v)), clause);
+    if (task_group) {
+      if (r.value.is_array()) co_return r;  // a `return` step in the group's body
+      r.value = nullptr;                    // the signal is not a value
+    }
+    w.record(me, "await_end", json_object("at", path, "outcome", json_object("result", r.value)),
+             clause);
     co_return nullptr;
   }
   if (auto* s = std::get_if<format::timeout_step>(st)) {
-    step_signal sig;
-    py_exception err;
-    try {
-      sig = co_await timeout_block(*this, ctx, s->d, &s->steps, path);
-    } catch (py_raise& r) {
-      err = r.exception;
-    }
-    if (err) {
-      w.record(me, "block_end", json_object("at", path, "outcome", exception_outcome(err)),
+    outcome block = co_await timeout_block(*this, ctx, s->d, &s->steps, path);
+    if (block.raised()) {
+      w.record(me, "block_end",
+               json_object("at", path, "outcome", exception_outcome(block.exception)),
                ctx->block_clause);
       if (s->catch_exceptions) co_return nullptr;
-      throw py_raise{err};
+      co_return block;
     }
-    if (sig.is_array()) co_return sig;
+    if (block.value.is_array()) co_return block;
     w.record(me, "block_end", json_object("at", path, "outcome", json_object("result", nullptr)),
              ctx->block_clause);
     co_return nullptr;
@@ -450,15 +436,10 @@ proc interpreter::event_wait(std::string name) {
   if (events[name].value) co_return true;
   fid f = w.create_future();
   events[name].waiters.push_back(f);
-  py_exception err;
-  try {
-    co_await w.wait(f);
-  } catch (py_raise& r) {
-    err = r.exception;
-  }
+  outcome woken = co_await w.wait(f);
   auto& ws = events[name].waiters;
   ws.erase(std::find(ws.begin(), ws.end(), f));
-  if (err) throw py_raise{err};
+  if (woken.raised()) co_return woken;
   co_return true;
 }
 

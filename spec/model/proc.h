@@ -6,14 +6,19 @@
 // Python's `await coro()`, with no loop iteration in between. Suspension happens only
 // where Python's would: awaiting a pending future, or a bare yield (sleep(0)); the task
 // that runs the coroutine resumes the innermost frame (see task_runner in world.h).
+//
+// A proc ends with an outcome (outcome.h): `co_return value`, or `co_return py_raise{e}` to
+// raise. `co_await` of a proc gives the callee's outcome; only errors that are not Python's
+// (scenario_error: the model cannot go on) unwind as C++ exceptions.
 
 #include <coroutine>
 #include <exception>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <utility>
 
 #include "spec/model/frame_cache.h"
+#include "spec/model/outcome.h"
+#include "spec/model/py_exception.h"
 
 namespace aioconform::model {
 
@@ -21,8 +26,8 @@ class proc {
  public:
   struct promise_type {
     std::coroutine_handle<> continuation;  ///< the awaiting frame; null for a task's root
-    std::optional<nlohmann::json> value;
-    std::exception_ptr error;
+    model::outcome result;
+    std::exception_ptr error;  ///< a C++ exception that escaped (not a Python one)
 
     // Frames are recycled: a run makes thousands of them (see frame_cache).
     static void* operator new(std::size_t size) { return frame_cache::allocate(size); }
@@ -43,8 +48,20 @@ class proc {
       void await_resume() noexcept {}
     };
     final_awaiter final_suspend() noexcept { return {}; }
-    void return_value(nlohmann::json v) { value = std::move(v); }
-    void unhandled_exception() { error = std::current_exception(); }
+    void return_value(nlohmann::json v) { result.value = std::move(v); }
+    void return_value(py_raise r) { result.exception = std::move(r.exception); }
+    void return_value(model::outcome o) { result = std::move(o); }
+    // A py_raise thrown in a proc (rare: world::exception) ends it as co_return py_raise
+    // would.
+    void unhandled_exception() {
+      try {
+        throw;
+      } catch (py_raise& r) {
+        result.exception = std::move(r.exception);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
   };
 
   proc() = default;
@@ -64,12 +81,11 @@ class proc {
   [[nodiscard]] bool valid() const { return static_cast<bool>(handle_); }
   [[nodiscard]] bool done() const { return handle_ && handle_.done(); }
   [[nodiscard]] std::coroutine_handle<promise_type> handle() const { return handle_; }
-  /// The outcome once done(): the returned value, or rethrows what escaped.
-  nlohmann::json take_result() {
+  /// The outcome once done(); rethrows a C++ exception that escaped.
+  model::outcome take_outcome() {
     if (handle_.promise().error) std::rethrow_exception(handle_.promise().error);
-    return std::move(*handle_.promise().value);
+    return std::move(handle_.promise().result);
   }
-  [[nodiscard]] std::exception_ptr error() const { return handle_.promise().error; }
 
   // Awaiting a proc from a proc: run it inline (Python's `await coro()`).
   bool await_ready() const noexcept { return false; }
@@ -77,7 +93,7 @@ class proc {
     handle_.promise().continuation = awaiting;
     return handle_;
   }
-  nlohmann::json await_resume() { return take_result(); }
+  model::outcome await_resume() { return take_outcome(); }
 
   void reset() {
     if (handle_) handle_.destroy();

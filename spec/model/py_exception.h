@@ -57,7 +57,8 @@ using py_exception = std::shared_ptr<const exception_data>;
   return json_object("exception", encode_exception(e));
 }
 
-/// A Python exception propagating through model code (C++ unwinding stands for Python's).
+/// Raising a Python exception in model code: a proc ends with `co_return py_raise{e}`
+/// (outcome.h); code outside procs (done callbacks) throws it, rarely.
 struct py_raise {
   py_exception exception;
 };

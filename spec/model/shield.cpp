@@ -32,7 +32,7 @@ fid shield(interpreter& in, const awaitable& child) {
     if (exc) {
       w.set_exception(outer, exc, "shield.inner-exception-propagates");
     } else {
-      w.set_result(outer, w.result(i), "shield.passthrough");
+      w.set_result(outer, w.result(i).value, "shield.passthrough");
     }
   });
   w.add_done_callback(outer, [&w, inner, inner_cb](fid o) {

@@ -73,30 +73,28 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
   world& w = in.w;
   auto g = std::make_shared<group_state>();
   g->parent = *w.current_task();  // __aenter__
-  step_signal sig;
-  py_exception exc;
-  try {
-    for (const coroutine_ref& c : coros) {
-      // tg.create_task (taskgroup.children.start)
-      if (g->aborting) {
-        // taskgroup.eager-failure: an eager child failed while the group was being filled
-        throw py_raise{
-            make_exception("RuntimeError", "TaskGroup " + repr(*g) + " is shutting down")};
-      }
-      w.exercise("taskgroup.children.start");
-      fid t = in.create_task(c);
-      if (w.at_least(12) && w.done(t)) {
-        if (!w.cancelled(t) && w.at(t).exception) w.exercise("taskgroup.eager-failure");
-        on_task_done(w, g, t);  // taskgroup.eager-failure
-      } else {
-        g->tasks.push_back(t);
-        w.add_done_callback(t, [&w, g](fid f) { on_task_done(w, g, f); });
-      }
+  // The body's step_signal, or what it (or a tg.create_task) raised.
+  outcome body;
+  for (const coroutine_ref& c : coros) {
+    // tg.create_task (taskgroup.children.start)
+    if (g->aborting) {
+      // taskgroup.eager-failure: an eager child failed while the group was being filled
+      body.exception =
+          make_exception("RuntimeError", "TaskGroup " + repr(*g) + " is shutting down");
+      break;
     }
-    sig = co_await in.run_steps(ctx, steps, path + ".");
-  } catch (py_raise& r) {
-    exc = r.exception;
+    w.exercise("taskgroup.children.start");
+    fid t = in.create_task(c);
+    if (w.at_least(12) && w.done(t)) {
+      if (!w.cancelled(t) && w.at(t).exception) w.exercise("taskgroup.eager-failure");
+      on_task_done(w, g, t);  // taskgroup.eager-failure
+    } else {
+      g->tasks.push_back(t);
+      w.add_done_callback(t, [&w, g](fid f) { on_task_done(w, g, f); });
+    }
   }
+  if (!body.raised()) body = co_await in.run_steps(ctx, steps, path + ".");
+  const py_exception exc = body.exception;
 
   // __aexit__(et, exc, tb)
   g->exiting = true;
@@ -111,12 +109,12 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
   while (!g->tasks.empty()) {
     if (!g->on_completed_fut) g->on_completed_fut = w.create_future();
     if (g->aborting) w.exercise("taskgroup.waits-for-cancelled-children");
-    try {
-      co_await w.wait(*g->on_completed_fut);  // taskgroup.waits-for-cancelled-children
-    } catch (py_raise& r) {
-      if (!is_cancelled_error(r.exception)) throw;
+    // taskgroup.waits-for-cancelled-children
+    outcome woken = co_await w.wait(*g->on_completed_fut);
+    if (woken.raised()) {
+      if (!is_cancelled_error(woken.exception)) co_return woken;
       if (!g->aborting) {
-        propagate_cancellation_error = r.exception;  // taskgroup.parent-cancel
+        propagate_cancellation_error = woken.exception;  // taskgroup.parent-cancel
         abort_group(w, *g);
       }
     }
@@ -128,7 +126,7 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
   }
   if (propagate_cancellation_error && g->errors.empty()) {
     in.decide("taskgroup.parent-cancel");
-    throw py_raise{propagate_cancellation_error};
+    co_return py_raise{propagate_cancellation_error};
   }
   if (exc && !et_cancelled) g->errors.push_back(exc);
   if (!g->errors.empty()) {
@@ -145,11 +143,11 @@ proc task_group_body(interpreter& in, context_ref ctx, std::vector<coroutine_ref
       w.cancel(g->parent, std::nullopt, "taskgroup.parent-cancel.recancel");
     }
     in.decide("taskgroup.exception-group");
-    throw py_raise{exception_group(std::move(g->errors))};
+    co_return py_raise{exception_group(std::move(g->errors))};
   }
   if (coros.empty()) w.exercise("taskgroup.empty");
   in.decide("taskgroup.wait-all");
-  co_return sig;
+  co_return std::move(body.value);
 }
 
 }  // namespace aioconform::model

@@ -80,17 +80,10 @@ py_exception timeout_scope::exit(py_exception err) {
 proc timeout_block(interpreter& in, context_ref ctx, std::optional<std::int64_t> d,
                    const std::vector<format::step>* steps, std::string path) {
   timeout_scope scope(in.w, d);
-  step_signal sig;
-  py_exception err;
-  try {
-    sig = co_await in.run_steps(ctx, steps, path + ".");
-  } catch (py_raise& r) {
-    err = r.exception;
-  }
-  err = scope.exit(err);
+  outcome body = co_await in.run_steps(ctx, steps, path + ".");
+  body.exception = scope.exit(body.exception);
   ctx->block_clause = scope.decided_by();
-  if (err) throw py_raise{err};
-  co_return sig;
+  co_return body;
 }
 
 }  // namespace aioconform::model

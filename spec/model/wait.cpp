@@ -42,15 +42,15 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
   world& w = in.w;
   if (children.empty()) {
     in.decide("wait.empty");
-    throw py_raise{make_exception("ValueError", w.at_least(11)
-                                                    ? "Set of Tasks/Futures is empty."
-                                                    : "Set of coroutines/Futures is empty.")};
+    co_return py_raise{make_exception("ValueError", w.at_least(11)
+                                                        ? "Set of Tasks/Futures is empty."
+                                                        : "Set of coroutines/Futures is empty.")};
   }
   bool has_coroutine = false;
   for (const awaitable& a : children) has_coroutine = has_coroutine || a.coroutine;
   if (has_coroutine && w.at_least(11)) {
     in.decide("wait.coroutines");
-    throw py_raise{
+    co_return py_raise{
         make_exception("TypeError", "Passing coroutines is forbidden, use tasks explicitly.")};
   }
   std::vector<fid> wrapped;
@@ -103,16 +103,11 @@ proc wait(interpreter& in, std::vector<awaitable> children, format::return_when 
   };
   std::vector<std::uint64_t> ids;
   for (fid f : fs) ids.push_back(w.add_done_callback(f, on_completion));
-  py_exception err;
-  try {
-    co_await w.wait(waiter);
-  } catch (py_raise& r) {
-    err = r.exception;  // wait.cancel.children-keep-running
-    w.exercise("wait.cancel.children-keep-running");
-  }
+  outcome woken = co_await w.wait(waiter);
+  if (woken.raised()) w.exercise("wait.cancel.children-keep-running");
   if (timeout_handle) timeout_handle->cancelled = true;
   for (std::size_t i = 0; i < fs.size(); ++i) w.remove_done_callback(fs[i], ids[i]);
-  if (err) throw py_raise{err};
+  if (woken.raised()) co_return woken;  // wait.cancel.children-keep-running
   in.decide(w.at(waiter).decided_by);
   std::vector<fid> done, pending;
   for (fid f : fs) (w.done(f) ? done : pending).push_back(f);

@@ -11,10 +11,12 @@ proc wait_any(interpreter& in, std::vector<awaitable> children,
               std::optional<std::int64_t> timeout) {
   world& w = in.w;
   std::vector<awaitable> to_cancel;
-  json result;
-  py_exception err;
-  try {
-    result = co_await wait(in, children, format::return_when::first_completed, timeout);
+  outcome done = co_await wait(in, children, format::return_when::first_completed, timeout);
+  const py_exception& err = done.exception;
+  if (err) {
+    if (is_cancelled_error(err)) to_cancel = children;  // wait_any.cancel
+  } else {
+    json& result = done.value;
     if (in.decided_by == "wait.timeout.returns") w.exercise("wait_any.timeout");
     for (const awaitable& a : children) {
       if (a.future && w.done(*a.future) && !w.cancelled(*a.future) && w.at(*a.future).exception) {
@@ -30,22 +32,18 @@ proc wait_any(interpreter& in, std::vector<awaitable> children,
         to_cancel.push_back(a);  // wait_any.cancel-pending
       }
     }
-  } catch (py_raise& r) {
-    err = r.exception;
-    if (is_cancelled_error(err)) to_cancel = children;  // wait_any.cancel
   }
   // finally: for t in tasks_to_cancel: t.cancel()
   for (const awaitable& a : to_cancel) {
     if (!a.future) {
-      throw py_raise{
+      co_return py_raise{
           make_exception("AttributeError", "'coroutine' object has no attribute 'cancel'")};
     }
     w.cancel(*a.future, std::nullopt, "wait_any.cancel-pending");
   }
   in.decide(err ? (is_cancelled_error(err) ? "wait_any.cancel" : "wait_any.coroutines")
                 : "wait_any.first-completed");
-  if (err) throw py_raise{err};
-  co_return result;
+  co_return done;
 }
 
 }  // namespace aioconform::model

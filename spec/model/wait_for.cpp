@@ -17,15 +17,10 @@ void release_waiter(world& w, fid waiter) {
 proc cancel_and_wait(world& w, fid fut, bool at_deadline) {
   fid waiter = w.create_future();
   std::uint64_t cb = w.add_done_callback(fut, [&w, waiter](fid) { release_waiter(w, waiter); });
-  py_exception err;
-  try {
-    w.cancel(fut, std::nullopt, "wait_for.timeout.cancels");
-    co_await w.wait(waiter);
-  } catch (py_raise& r) {
-    err = r.exception;
-  }
+  w.cancel(fut, std::nullopt, "wait_for.timeout.cancels");
+  outcome woken = co_await w.wait(waiter);
   w.remove_done_callback(fut, cb);
-  if (err) throw py_raise{err};
+  if (woken.raised()) co_return woken;
   if (at_deadline) {
     // The inner future is done now, cleanup included (wait_for.timeout.waits-for-inner); a
     // shield's outer future was cancelled at once (shield.with-wait_for).
@@ -44,23 +39,16 @@ proc wait_for_now(interpreter& in, awaitable child) {
   fid fut = in.ensure_future(child);
   in.decide("wait_for.timeout.zero");
   if (w.done(fut)) co_return w.result(fut);
-  co_await cancel_and_wait(w, fut, true);
+  if (outcome r = co_await cancel_and_wait(w, fut, true); r.raised()) co_return r;
   if (!w.at_least(9)) {
     // 3.8: an inner exception propagates, anything else times out.
-    try {
-      (void)w.result(fut);
-    } catch (py_raise& r) {
-      if (!is_cancelled_error(r.exception)) throw;
-    }
+    if (outcome r = w.result(fut); r.raised() && !is_cancelled_error(r.exception)) co_return r;
     in.decide("wait_for.timeout.error-class");
-    throw py_raise{w.make_timeout_error()};
+    co_return py_raise{w.make_timeout_error()};
   }
-  try {
-    co_return w.result(fut);  // wait_for.inner-swallows
-  } catch (py_raise& r) {
-    if (!is_cancelled_error(r.exception)) throw;
-  }
-  throw py_raise{w.make_timeout_error()};
+  // wait_for.inner-swallows
+  if (outcome r = w.result(fut); !r.raised() || !is_cancelled_error(r.exception)) co_return r;
+  co_return py_raise{w.make_timeout_error()};
 }
 
 proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) {
@@ -74,24 +62,18 @@ proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) 
     handle_ref h;
     ~disarm() { h->cancelled = true; }
   } guard{timeout_handle};
-  bool outer_cancelled = false;
-  py_exception cancel_err;
-  try {
-    co_await w.wait(waiter);
-  } catch (py_raise& r) {
-    if (!is_cancelled_error(r.exception)) throw;
-    outer_cancelled = true;
-    cancel_err = r.exception;
-  }
-  if (outer_cancelled) {
+  outcome woken = co_await w.wait(waiter);
+  if (woken.raised()) {
+    if (!is_cancelled_error(woken.exception)) co_return woken;
     in.decide("wait_for.outer-cancel.race");
     if (w.done(fut)) co_return w.result(fut);
     in.decide("wait_for.outer-cancel");
     // 3.9-3.11 cancel the child without the caller's message (wait_for.outer-cancel.message).
     if (w.at_least(9)) w.exercise("wait_for.outer-cancel.message");
     w.remove_done_callback(fut, cb);
-    co_await cancel_and_wait(w, fut, false);  // wait_for.outer-cancel
-    throw py_raise{cancel_err};
+    // wait_for.outer-cancel
+    if (outcome r = co_await cancel_and_wait(w, fut, false); r.raised()) co_return r;
+    co_return woken;
   }
   if (w.done(fut)) {
     in.decide("wait_for.result");
@@ -99,17 +81,13 @@ proc wait_for_until_311(interpreter& in, awaitable child, std::int64_t timeout) 
     co_return w.result(fut);
   }
   w.remove_done_callback(fut, cb);
-  co_await cancel_and_wait(w, fut, true);
+  if (outcome r = co_await cancel_and_wait(w, fut, true); r.raised()) co_return r;
   in.decide("wait_for.timeout.error-class");
-  if (!w.at_least(9)) throw py_raise{w.make_timeout_error()};
+  if (!w.at_least(9)) co_return py_raise{w.make_timeout_error()};
   in.decide("wait_for.inner-swallows");
-  try {
-    co_return w.result(fut);
-  } catch (py_raise& r) {
-    if (!is_cancelled_error(r.exception)) throw;
-  }
+  if (outcome r = w.result(fut); !r.raised() || !is_cancelled_error(r.exception)) co_return r;
   in.decide("wait_for.timeout.error-class");
-  throw py_raise{w.make_timeout_error()};
+  co_return py_raise{w.make_timeout_error()};
 }
 
 proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int64_t> timeout) {
@@ -118,14 +96,8 @@ proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int6
   const fid task = *w.current_task();
   const bool child_is_shield = child.future && w.at(*child.future).shield_outer;
   timeout_scope scope(in.w, timeout);
-  json v;
-  py_exception err;
-  try {
-    v = co_await in.await_awaitable(std::move(child));
-  } catch (py_raise& r) {
-    err = r.exception;
-  }
-  err = scope.exit(err);
+  outcome awaited = co_await in.await_awaitable(std::move(child));
+  const py_exception err = scope.exit(awaited.exception);
   if (!scope.expired() && err && !is_cancelled_error(err)) w.exercise("wait_for.exception");
   if (scope.expired()) {
     // The child ran inline or was awaited, so it is done now (wait_for.timeout.waits-for-inner).
@@ -142,8 +114,8 @@ proc wait_for_from_312(interpreter& in, awaitable child, std::optional<std::int6
   in.decide(!scope.expired()                     ? "wait_for.result"
             : err && err->type == "TimeoutError" ? "wait_for.timeout.cancels"
                                                  : "wait_for.inner-swallows");
-  if (err) throw py_raise{err};
-  co_return v;
+  if (err) co_return py_raise{err};
+  co_return std::move(awaited.value);
 }
 
 }  // namespace

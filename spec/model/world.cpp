@@ -104,10 +104,10 @@ py_exception world::make_cancelled_error(fid f) {
   return e;
 }
 
-json world::result(fid f) {
-  json value;
-  if (py_exception e = retrieve(f, &value)) throw py_raise{std::move(e)};
-  return value;
+outcome world::result(fid f) {
+  outcome out;
+  out.exception = retrieve(f, &out.value);
+  return out;
 }
 
 py_exception world::retrieve(fid f, json* value) {
@@ -469,11 +469,9 @@ void world::task_step_run_and_handle_result(fid t, py_exception exc) {
     ts = at(t).task.get();
     if (ts->coro.done()) {
       finished = true;
-      try {
-        value = ts->coro.take_result();
-      } catch (py_raise& r) {
-        raised = r.exception;
-      }
+      outcome end = ts->coro.take_outcome();
+      value = std::move(end.value);
+      raised = std::move(end.exception);
       ts->coro.reset();
     }
   }
@@ -538,10 +536,10 @@ void world::future_awaiter::await_suspend(std::coroutine_handle<> h) {
   ts.yielded_future = f;
 }
 
-json world::future_awaiter::await_resume() {
+outcome world::future_awaiter::await_resume() {
   if (w.current_) {
     task_state& ts = *w.at(*w.current_).task;
-    if (ts.inject) throw py_raise{std::exchange(ts.inject, nullptr)};
+    if (ts.inject) return {nullptr, std::exchange(ts.inject, nullptr)};
   }
   if (w.at(f).exception) w.exercise("task.exception.retrieved-by-await");
   if (w.cancelled(f) && (w.at(f).kind != future_kind::future || w.at(f).shield_outer)) {
@@ -556,16 +554,14 @@ void world::yield_awaiter::await_suspend(std::coroutine_handle<> h) {
   ts.yielded = yield_kind::bare;
 }
 
-void world::yield_awaiter::await_resume() {
+outcome world::yield_awaiter::await_resume() {
   task_state& ts = *w.at(*w.current_).task;
-  if (ts.inject) throw py_raise{std::exchange(ts.inject, nullptr)};
+  return {nullptr, std::exchange(ts.inject, nullptr)};
 }
 
 proc world::sleep(std::int64_t d) {
-  if (d <= 0) {
-    co_await bare_yield();  // loop.sleep-zero.yield
-    co_return nullptr;
-  }
+  if (d <= 0) co_return co_await bare_yield();  // loop.sleep-zero.yield
+
   fid f = create_future();
   handle_ref h = call_later(
       d,

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "spec/model/outcome.h"
 #include "spec/model/proc.h"
 #include "spec/model/profile.h"
 #include "spec/model/py_exception.h"
@@ -145,8 +146,8 @@ class world {
   bool cancel(fid f, std::optional<std::string> msg, std::string_view clause);
   /// Future.cancel itself.
   bool future_cancel(fid f, std::optional<std::string> msg, std::string_view clause);
-  /// f.result(): the value, or raises py_raise (marks the exception retrieved).
-  json result(fid f);
+  /// f.result(): the value it returns or the exception it raises (marks it retrieved).
+  outcome result(fid f);
   /// f.result() for a caller that only passes the outcome on: returns what it would raise
   /// (null when it would return, the value then going to `value` if given).
   py_exception retrieve(fid f, json* value = nullptr);
@@ -199,13 +200,15 @@ class world {
       return true;
     }
     void await_suspend(std::coroutine_handle<> h);
-    json await_resume();
+    /// The future's result, or what was thrown into the task while it waited.
+    outcome await_resume();
   };
   struct yield_awaiter {
     world& w;
     bool await_ready() const { return false; }
     void await_suspend(std::coroutine_handle<> h);
-    void await_resume();
+    /// A null value, or what was thrown into the task while it yielded.
+    outcome await_resume();
   };
   future_awaiter wait(fid f) { return {*this, f}; }
   yield_awaiter bare_yield() { return {*this}; }
