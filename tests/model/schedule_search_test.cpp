@@ -1,8 +1,8 @@
-// How fast model::check finds the schedule of a real trace. The goldens here were cases of
-// `aioconform check` that the search gave up on (inconclusive at 2000 schedules, counted as
-// conforming): both hinge on asyncio.run's shutdown cancelling the leftovers in all_tasks()
-// set order, which the tasks' wake-ups after those cancellations do not show. Ranking that
-// choice by who acts first in the trace led the search into 7! (and 20!) wrong orders.
+// How fast model::check finds the schedule of a real trace. The golden here was case 488
+// of seed 1 on CPython 3.13, which `aioconform check` gave up on (inconclusive at 2000
+// schedules, counted as conforming): asyncio.run's shutdown cancels the leftovers in
+// all_tasks() set order, which the tasks' wake-ups after those cancellations do not show.
+// Ranking that choice by who acts first in the trace led the search into 7! wrong orders.
 
 #include <gtest/gtest.h>
 
@@ -25,8 +25,6 @@ TEST(ScheduleSearch, ShutdownOrderIsFoundAtOnce) {
   const search_case cases[] = {
       {"run/shutdown-order-not-wake-order", "cpython-3.13", profile{13, false}},
       {"run/shutdown-order-not-wake-order", "cpython-3.11-pytasks", profile{11, false}},
-      {"run/shutdown-order-wait-for-recancel", "cpython-3.8", profile{8, false}},
-      {"run/shutdown-order-wait-for-recancel", "cpython-3.13", profile{13, false}},
   };
   for (const search_case& c : cases) {
     SCOPED_TRACE(std::string(c.scenario) + " on " + c.runtime);
