@@ -57,6 +57,19 @@ bool has_coroutine(const std::vector<awaitable>& children) {
                      [](const awaitable& a) { return a.coroutine != nullptr; });
 }
 
+/// What asyncio.wait raises for `children` before it waits (wait.empty, 3.11+
+/// wait.coroutines), or null.
+std::exception_ptr wait_refusal(const std::vector<awaitable>& children) {
+  if (children.empty()) {
+    return std::make_exception_ptr(impl::error("ValueError", "Set of Tasks/Futures is empty."));
+  }
+  if (has_coroutine(children)) {
+    return std::make_exception_ptr(
+        impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly."));
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 interpreter::interpreter(const format::scenario& sc, impl::event_loop& loop)
@@ -505,14 +518,7 @@ json interpreter::encode_wait_result(const impl::wait_result<json>& r) const {
 
 impl::task<json> interpreter::wait_body(std::vector<awaitable> children, format::return_when when,
                                         std::optional<std::int64_t> timeout) {
-  if (children.empty()) {
-    co_return impl::raised{
-        std::make_exception_ptr(impl::error("ValueError", "Set of Tasks/Futures is empty."))};
-  }
-  if (has_coroutine(children)) {  // 3.11+: wait.coroutines
-    co_return impl::raised{std::make_exception_ptr(
-        impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly."))};
-  }
+  if (std::exception_ptr refused = wait_refusal(children)) co_return impl::raised{refused};
   impl::outcome<impl::wait_result<json>> r = co_await impl::outcome_of(
       impl::wait(in_set_order(as_futures(children)), to_impl(when), timeout));
   if (r.exception) co_return impl::raised{std::move(r.exception)};
@@ -570,14 +576,7 @@ impl::task<json> interpreter::as_completed_body(std::string exec_name, std::stri
 impl::task<json> interpreter::wait_any_body(std::vector<awaitable> children,
                                             std::optional<std::int64_t> timeout) {
   // The recipe's asyncio.wait refuses what wait() refuses, before any task is cancelled.
-  if (children.empty()) {
-    co_return impl::raised{
-        std::make_exception_ptr(impl::error("ValueError", "Set of Tasks/Futures is empty."))};
-  }
-  if (has_coroutine(children)) {
-    co_return impl::raised{std::make_exception_ptr(
-        impl::error("TypeError", "Passing coroutines is forbidden, use tasks explicitly."))};
-  }
+  if (std::exception_ptr refused = wait_refusal(children)) co_return impl::raised{refused};
   // The recipe's asyncio.wait takes set(fs): a future given twice is one member.
   impl::outcome<impl::wait_result<json>> r =
       co_await impl::outcome_of(impl::wait_any(as_futures(children), timeout));
